@@ -1,0 +1,41 @@
+"""A complete config written from the SPEC, for tests; backends chosen per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.mails import CONTACT, SURVEY
+
+
+def base_config(tmp: Path) -> dict[str, Any]:
+    return {
+        "event": {
+            "name": "Working group meeting",
+            "timezone": "Europe/Brussels",
+            "sessions": [
+                {"start": "2022-03-24T13:30", "end": "2022-03-24T16:30"},
+                {"start": "2022-03-25T13:30", "end": "2022-03-25T16:30"},
+            ],
+            "location": "Online (WebEx)",
+            "webex_url": "https://example.webex.com/meet/wg",
+            "survey_url": "https://surveys.example.org/s/wg",
+            "survey_deadline": "2022-03-10",
+            "capacity": 3,
+        },
+        "contact": {"name": "Working group contact", "email": CONTACT},
+        "organisers": [{"name": "Anna Organiser", "email": "anna.organiser@example.org"}],
+        "mailbox": {"backend": "maildir", "path": str(tmp / "mail")},
+        "smtp": {"backend": "maildir", "path": str(tmp / "outgoing"), "rate_per_minute": 1000},
+        "survey": {"senders": [SURVEY]},
+        "digest": {"time": "08:00"},
+        "storage": {"path": str(tmp / "state.json")},
+    }
+
+
+def write_config(tmp: Path, data: dict[str, Any]) -> Path:
+    path = tmp / "config.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path

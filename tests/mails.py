@@ -1,0 +1,58 @@
+"""Builders for realistic test mail (bytes), shared by the pipeline tests."""
+
+from __future__ import annotations
+
+import itertools
+from email.message import EmailMessage
+
+CONTACT = "contact@callflow.example.org"
+SURVEY = "survey@surveys.example.org"
+_n = itertools.count(1)
+
+
+def build(
+    sender: str,
+    subject: str,
+    body: str,
+    *,
+    to: str = f"Working group contact <{CONTACT}>",
+    message_id: str | None = None,
+    date: str = "Tue, 01 Mar 2022 09:00:00 +0100",
+    **headers: str,
+) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = date
+    msg["Message-ID"] = message_id or f"<test-{next(_n)}@mail.example.net>"
+    for key, value in headers.items():
+        msg[key.replace("_", "-")] = value
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def inquiry(sender: str = "Maria Keller <maria.keller@example.net>", question: bool = True, **kw: str) -> bytes:
+    body = "Dear contact person,\n\nI work in probation services and would like to take part.\n"
+    if question:
+        body += "Is the meeting recorded?\n"
+    return build(sender, "Working group meeting", body + "\nBest regards,\nMaria\n", User_Agent="Thunderbird", **kw)
+
+
+def survey(email: str, name: str, response_id: str = "1", **kw: str) -> bytes:
+    body = (
+        "A new response was submitted.\n\n"
+        f"Response ID: {response_id}\nFull name: {name}\nEmail address: {email}\n"
+        "Organisation: Exit Programme\nCountry: Belgium\nField of work: Exit work,\n  family counselling\n"
+    )
+    return build(f"Survey tool <{SURVEY}>", "New response", body, Auto_Submitted="auto-generated", **kw)
+
+
+def out_of_office(sender: str = "Pieter de Vries <p.devries@example.com>") -> bytes:
+    return build(sender, "Automatic reply: Working group meeting", "I am out of the office until 7 March.\n",
+                 Auto_Submitted="auto-replied")
+
+
+def list_post() -> bytes:
+    return build("Network <news@lists.example.com>", "[network] Newsletter", "This month...\n",
+                 List_Id="<network.lists.example.com>", Precedence="list")

@@ -1,0 +1,176 @@
+"""End to end against real servers: Dovecot (IMAPS, verified TLS) in, aiosmtpd (STARTTLS + AUTH) out."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import mails
+from tests.cfg import base_config, write_config
+from workflow.cli import main
+
+NOW = ["--now", "2022-03-01T12:00"]
+
+
+def server_config(tmp: Path, account, smtp, **mailbox) -> Path:
+    data = base_config(tmp)
+    data["mailbox"] = {
+        "backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
+        "username": account.username, "password_env": "CALLFLOW_TEST_IMAP_PASSWORD",
+        "ca_file": account.ca_file, "processed_folder": "Processed", "quarantine_folder": "Quarantine",
+        **mailbox,
+    }
+    data["smtp"] = {
+        "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
+        "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
+        "rate_per_minute": 1000,
+    }
+    return write_config(tmp, data)
+
+
+@pytest.fixture
+def env(imap_account, smtp_server, monkeypatch):
+    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
+    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
+    return imap_account, smtp_server
+
+
+def test_mixed_batch_end_to_end_exactly_once(tmp_path: Path, env, capsys) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp)
+    inquiry = mails.inquiry("Maria Keller <maria.keller@example.net>", question=False)
+    account.append_many("INBOX", [
+        inquiry,
+        mails.survey("jonas@example.org", "Jonas Peeters", "1"),
+        mails.survey("ines@example.org", "Inès Dupont", "2"),
+        mails.out_of_office(),
+        mails.list_post(),
+        mails.inquiry("Quentin <quentin@example.com>", question=True),
+    ])
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+
+    got = {m.rcpt_tos[0]: m for m in smtp.messages}
+    assert sorted(got) == ["ines@example.org", "jonas@example.org", "maria.keller@example.net",
+                           "quentin@example.com"]
+    for m in smtp.messages:
+        assert m.tls and m.auth_user == smtp.username
+        assert m.mail_from == "contact@callflow.example.org"
+        assert m.message["Auto-Submitted"] in ("auto-replied", "auto-generated")
+        assert m.message["Message-ID"]
+    maria = got["maria.keller@example.net"].message
+    assert maria["In-Reply-To"] == mails_message_id(inquiry)
+    assert got["ines@example.org"].message["To"].addresses[0].display_name == "Inès Dupont"
+
+    # Handled mail moved; the question stays in the inbox, flagged for a person.
+    assert account.count("Processed") == 5
+    flags = account.flags("INBOX")
+    assert len(flags) == 1 and "\\Flagged" in flags[0][1]
+    assert "Quarantine" in account.folders()
+
+    # Second run: nothing new is sent, nothing is moved again.
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert len(smtp.messages) == 4
+    assert account.count("Processed") == 5 and account.count("INBOX") == 1
+
+    capsys.readouterr()
+    assert main(["--config", str(cfg), *NOW, "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["counts"]["applied"] == 2 and status["counts"]["inquired"] == 2
+    assert status["outbox_pending"] == 0 and status["last_poll"]
+
+
+def mails_message_id(raw: bytes) -> str:
+    import email
+    from email import policy
+
+    return email.message_from_bytes(raw, policy=policy.default)["Message-ID"]
+
+
+def test_mail_arriving_later_is_picked_up_by_uid_checkpoint(tmp_path: Path, env) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp)
+    account.append("INBOX", mails.inquiry("A <a@example.org>"))  # a question: stays flagged in INBOX
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    account.append("INBOX", mails.inquiry("B <b@example.org>", question=False))
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == ["a@example.org", "b@example.org"]
+
+
+def test_starttls_imap_and_folders_created(tmp_path: Path, env) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp, port=account.port, security="starttls",
+                        processed_folder="Handled/callflow", quarantine_folder="Quarantine2")
+    account.append("INBOX", mails.list_post())
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert account.count("Handled/callflow") == 1
+    assert "Quarantine2" in account.folders()
+    assert smtp.messages == []
+
+
+def test_tls_verification_is_on_by_default(tmp_path: Path, env, capsys) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp, ca_file=None)
+    account.append("INBOX", mails.inquiry())
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 1
+    err = capsys.readouterr().err
+    assert "TLS" in err and "CERTIFICATE_VERIFY_FAILED" in err
+    assert account.count("INBOX") == 1 and smtp.messages == []
+
+
+def test_temporary_smtp_failure_is_retried_not_lost(tmp_path: Path, env, capsys) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp)
+    smtp.fail_next = ["451 4.3.0 try again later"]
+    account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert smtp.messages == []
+    # Later (after the retry delay) it goes out, once.
+    assert main(["--config", str(cfg), "--now", "2022-03-01T12:10", "run", "--once"]) == 0
+    assert [m.rcpt_tos for m in smtp.messages] == [["a@example.org"]]
+
+
+def test_check_connects_to_both_servers(tmp_path: Path, env, capsys) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp)
+    assert main(["--config", str(cfg), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "mailbox ok: IMAP" in out and "smtp ok: SMTP" in out
+    os.environ["CALLFLOW_TEST_SMTP_PASSWORD"] = "wrong"
+    assert main(["--config", str(cfg), "check"]) == 1
+    assert "smtp FAILED" in capsys.readouterr().err
+
+
+def test_daemon_handles_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, env) -> None:
+    import signal
+    import time
+
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp, poll_seconds=1)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workflow", "--config", str(cfg), *NOW, "run"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+        smtp.wait_for(1, timeout=30)
+        assert [m.rcpt_tos for m in smtp.messages] == [["a@example.org"]]
+        # A second instance on the same storage refuses to start.
+        second = subprocess.run(
+            [sys.executable, "-m", "workflow", "--config", str(cfg), *NOW, "run"],
+            capture_output=True, text=True, timeout=60, env=os.environ.copy(),
+        )
+        assert second.returncode == 1 and "already running" in second.stderr
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        code = proc.wait(timeout=60)
+    assert code == 0, proc.stderr.read().decode()
+    assert time.monotonic() - started < 60
+    logs = proc.stderr.read().decode()
+    assert "a@example.org" not in logs  # no addresses in INFO logs

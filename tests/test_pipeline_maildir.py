@@ -1,0 +1,209 @@
+"""The embedded default end to end: Maildir in, state committed, answers written as files."""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from tests import mails
+from tests.cfg import base_config, write_config
+from workflow.cli import main
+
+
+def deliver(inbox: Path, name: str, raw: bytes) -> None:
+    for sub in ("new", "cur", "tmp"):
+        (inbox / sub).mkdir(parents=True, exist_ok=True)
+    (inbox / "tmp" / name).write_bytes(raw)
+    (inbox / "tmp" / name).rename(inbox / "new" / name)
+
+
+def outgoing(tmp: Path) -> list[email.message.EmailMessage]:
+    new = tmp / "outgoing" / "new"
+    if not new.is_dir():
+        return []
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(new.iterdir())]
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    path = write_config(tmp_path, base_config(tmp_path))
+    return tmp_path, ["--config", str(path), "--now", "2022-03-01T12:00"]
+
+
+def cli_json(args: list[str], capsys) -> object:
+    capsys.readouterr()
+    assert main(args) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_run_once_answers_people_not_robots_and_files_the_mail(setup, capsys) -> None:
+    tmp, base = setup
+    inbox = tmp / "mail"
+    inquiry = mails.inquiry()
+    deliver(inbox, "1.a", inquiry)
+    deliver(inbox, "2.b", mails.survey("Jonas.Peeters@Example.org", "Jonas Peeters", "1042"))
+    deliver(inbox, "3.c", mails.out_of_office())
+    deliver(inbox, "4.d", mails.list_post())
+    assert main([*base, "run", "--once"]) == 0
+
+    sent = outgoing(tmp)
+    assert sorted(m["To"].addresses[0].addr_spec for m in sent) == [
+        "jonas.peeters@example.org", "maria.keller@example.net"]
+    by_to = {m["To"].addresses[0].addr_spec: m for m in sent}
+    ack = by_to["maria.keller@example.net"]
+    original_id = email.message_from_bytes(inquiry, policy=policy.default)["Message-ID"]
+    assert ack["In-Reply-To"] == original_id and original_id in ack["References"]
+    assert ack["Auto-Submitted"] == "auto-replied"
+    assert ack["Message-ID"] and ack["Date"]
+    text = ack.get_body(("plain",)).get_content()
+    assert "https://surveys.example.org/s/wg" in text and "Thursday 10 March 2022" in text
+    assert "limited" in text and "does not guarantee" in text
+    assert ack.get_body(("html",)) is not None
+    survey_ack = by_to["jonas.peeters@example.org"]
+    assert "received your" in survey_ack.get_body(("plain",)).get_content()
+    assert all(m["To"].addresses[0].addr_spec != mails.SURVEY for m in sent)
+
+    # People's mail that asks something stays in the inbox, flagged; the rest is filed.
+    assert sorted(p.name for p in (inbox / "cur").iterdir()) == ["1.a:2,F"]
+    assert sorted(p.name for p in (inbox / ".Processed" / "cur").iterdir()) == ["2.b:2,S", "3.c:2,S", "4.d:2,S"]
+    assert list((inbox / "new").iterdir()) == []
+
+    status = cli_json([*base, "status", "--json"], capsys)
+    assert status["counts"]["inquired"] == 1 and status["counts"]["applied"] == 1
+    assert status["capacity"] == 3 and status["capacity_left"] == 3
+    assert status["outbox_pending"] == 0 and status["quarantined"] == 0
+
+    jonas = cli_json([*base, "show", "jonas.peeters@example.org", "--json"], capsys)
+    assert jonas["state"] == "applied" and jonas["name"] == "Jonas Peeters"
+    assert jonas["fields"]["organisation"] == "Exit Programme"
+    assert jonas["fields"]["field"] == "Exit work,\nfamily counselling"
+    assert [h["event"] for h in jonas["history"]][:2] == ["application", "queued"]
+    assert all({"at", "event", "detail"} <= set(h) for h in jonas["history"])
+
+    # A second pass sends nothing new.
+    assert main([*base, "run", "--once"]) == 0
+    assert len(outgoing(tmp)) == 2
+
+
+def test_same_message_delivered_twice_is_handled_once(setup, capsys) -> None:
+    tmp, base = setup
+    raw = mails.inquiry(question=False)
+    deliver(tmp / "mail", "1.a", raw)
+    deliver(tmp / "mail", "2.a-again", b"Delivered-To: contact@callflow.example.org\n" + raw)
+    assert main([*base, "run", "--once"]) == 0
+    assert len(outgoing(tmp)) == 1
+    assert len(list((tmp / "mail" / ".Processed" / "cur").iterdir())) == 2
+
+
+def test_late_survey_is_flagged_and_gets_the_late_answer(setup, capsys) -> None:
+    tmp, base = setup
+    base = [base[0], base[1], "--now", "2022-03-11T09:00"]
+    deliver(tmp / "mail", "1", mails.survey("late@example.org", "Lea Late"))
+    assert main([*base, "run", "--once"]) == 0
+    (ack,) = outgoing(tmp)
+    assert "after the deadline" in ack["Subject"]
+    rec = cli_json([*base, "show", "late@example.org", "--json"], capsys)
+    assert rec["state"] == "applied" and "late" in rec["flags"]
+
+
+def test_duplicate_survey_response_updates_one_record(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.survey("a@example.org", "A One", "7"))
+    deliver(tmp / "mail", "2", mails.survey("A@example.org", "A One-Two", "8"))
+    assert main([*base, "run", "--once"]) == 0
+    rows = cli_json([*base, "applicants", "--json"], capsys)
+    assert [(r["email"], r["name"]) for r in rows] == [("a@example.org", "A One-Two")]
+    assert len(outgoing(tmp)) == 1
+
+
+def test_inquirer_who_then_applies_moves_to_applied(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.inquiry("Maria <maria@example.net>", question=False))
+    assert main([*base, "run", "--once"]) == 0
+    deliver(tmp / "mail", "2", mails.survey("maria@example.net", "Maria K"))
+    assert main([*base, "run", "--once"]) == 0
+    rec = cli_json([*base, "show", "maria@example.net", "--json"], capsys)
+    assert rec["state"] == "applied"
+    assert len(outgoing(tmp)) == 2
+
+
+def test_unparseable_mail_is_quarantined_never_dropped(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", b"\x00\x01\x02 garbage without headers or sender\n")
+    assert main([*base, "run", "--once"]) == 0
+    assert [p.name for p in (tmp / "mail" / ".Quarantine" / "cur").iterdir()] == ["1:2,S"]
+    assert cli_json([*base, "status", "--json"], capsys)["quarantined"] == 1
+    assert outgoing(tmp) == []
+
+
+def test_applicants_csv_and_state_filter(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.survey("a@example.org", "A, with comma"))
+    deliver(tmp / "mail", "2", mails.inquiry("B <b@example.org>"))
+    assert main([*base, "run", "--once"]) == 0
+    capsys.readouterr()
+    assert main([*base, "applicants", "--csv"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("email,name,state,flags")
+    assert '"A, with comma"' in out[1] or '"A, with comma"' in out[2]
+    rows = cli_json([*base, "applicants", "--state", "inquired", "--json"], capsys)
+    assert [r["email"] for r in rows] == ["b@example.org"]
+
+
+def test_answer_window_limits_automatic_answers_per_sender(setup, capsys) -> None:
+    tmp, base = setup
+    for i in range(3):
+        deliver(tmp / "mail", f"{i}", mails.inquiry("Chatty <chatty@example.org>", question=False))
+    assert main([*base, "run", "--once"]) == 0
+    assert len(outgoing(tmp)) == 1
+
+
+def test_crash_between_commit_and_settle_acts_once(setup, capsys, monkeypatch) -> None:
+    """Commit done, the move to the processed folder never happened: the next run only files it."""
+    from workflow.mailbox import maildir
+
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.inquiry(question=False))
+
+    def crash(self, settlements):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(maildir.MaildirIntake, "settle", crash)
+    with pytest.raises(SystemExit):
+        main([*base, "run", "--once"])
+    monkeypatch.undo()
+    assert len(list((tmp / "mail" / "new").iterdir())) == 1
+    assert main([*base, "run", "--once"]) == 0
+    assert len(outgoing(tmp)) == 1
+    assert list((tmp / "mail" / "new").iterdir()) == []
+
+
+def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> None:
+    from workflow.transport import maildir as tmaildir
+
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.inquiry("A <a@example.org>", question=False))
+    deliver(tmp / "mail", "2", mails.inquiry("B <b@example.org>", question=False))
+    real_send = tmaildir.MaildirTransport.send
+    calls = []
+
+    def send_then_die(self, message, sender, recipients):
+        calls.append(recipients)
+        real_send(self, message, sender, recipients)
+        if len(calls) == 1:
+            raise SystemExit("killed after the server accepted the first mail")
+
+    monkeypatch.setattr(tmaildir.MaildirTransport, "send", send_then_die)
+    with pytest.raises(SystemExit):
+        main([*base, "run", "--once"])
+    monkeypatch.undo()
+    assert main([*base, "run", "--once"]) == 0
+    sent = outgoing(tmp)
+    # The first mail is recorded as sent-or-uncertain and never resent on its own; the second goes out.
+    assert sorted(m["To"].addresses[0].addr_spec for m in sent) == ["a@example.org", "b@example.org"]
+    rows = cli_json([*base, "outbox", "list", "--json", "--all"], capsys)
+    assert sorted(r["status"] for r in rows) in (["sent", "sent"], ["sent", "uncertain"])

@@ -1,0 +1,92 @@
+"""Storage: atomic replacement, mode 0600, schema version, one write per commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from tinydb import Query, TinyDB
+
+from workflow.errors import LockError, StorageError
+from workflow.store import AtomicJSONStorage, Store, instance_lock
+
+
+def test_commit_writes_a_tinydb_file_with_mode_0600(tmp_path: Path) -> None:
+    store = Store(tmp_path / "state.json")
+    store.applicants.put({"email": "a@example.org", "state": "applied"})
+    store.commit()
+    mode = stat.S_IMODE((tmp_path / "state.json").stat().st_mode)
+    assert mode == 0o600
+    data = json.loads((tmp_path / "state.json").read_text())
+    assert data["_meta"]["1"]["schema"] == 1
+    # The file is a real TinyDB database: TinyDB itself can query it.
+    db = TinyDB(tmp_path / "state.json", storage=AtomicJSONStorage)
+    assert db.table("applicants").search(Query().email == "a@example.org")[0]["state"] == "applied"
+
+
+def test_nothing_is_written_until_commit(tmp_path: Path) -> None:
+    store = Store(tmp_path / "state.json")
+    for i in range(100):
+        store.applicants.put({"email": f"p{i}@example.org"})
+    assert not (tmp_path / "state.json").exists()
+    store.commit()
+    assert store.commits == 1
+    assert len(Store(tmp_path / "state.json").applicants) == 100
+
+
+def test_a_failed_write_leaves_the_previous_file_intact(tmp_path: Path, monkeypatch) -> None:
+    store = Store(tmp_path / "state.json")
+    store.applicants.put({"email": "a@example.org"})
+    store.commit()
+    before = (tmp_path / "state.json").read_bytes()
+    store.applicants.put({"email": "b@example.org", "bad": object()})  # not JSON-serialisable
+    with pytest.raises(TypeError):
+        store.commit()
+    assert (tmp_path / "state.json").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".state")] == []
+
+
+def test_crash_during_rename_keeps_old_state(tmp_path: Path, monkeypatch) -> None:
+    store = Store(tmp_path / "state.json")
+    store.applicants.put({"email": "a@example.org"})
+    store.commit()
+    store.applicants.put({"email": "b@example.org"})
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        store.commit()
+    monkeypatch.undo()
+    assert len(Store(tmp_path / "state.json").applicants) == 1
+
+
+def test_newer_schema_and_corrupt_file_are_clear_errors(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps({"_meta": {"1": {"schema": 99}}}))
+    with pytest.raises(StorageError, match="schema 99 is newer"):
+        Store(path)
+    path.write_text("{not json")
+    with pytest.raises(StorageError, match="not valid JSON"):
+        Store(path)
+
+
+def test_refresh_sees_another_process_commit(tmp_path: Path) -> None:
+    a = Store(tmp_path / "state.json")
+    a.commit()
+    b = Store(tmp_path / "state.json")
+    b.applicants.put({"email": "x@example.org"})
+    b.commit()
+    with a.locked():
+        assert a.applicants.get("x@example.org") is not None
+
+
+def test_second_instance_is_refused(tmp_path: Path) -> None:
+    with instance_lock(tmp_path / "state.json"):
+        second = instance_lock(tmp_path / "state.json")
+        with pytest.raises(LockError, match="already running"):
+            second.__enter__()

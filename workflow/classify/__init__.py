@@ -1,0 +1,173 @@
+"""Classify: ParsedMail → Classification. No state is read or written here.
+
+Order matters and is fixed: what cannot be parsed is quarantined; our own mail and loops
+are dropped from answering; bounces are recognised before anything else looks at the
+content; survey notifications are acted on (their *sender* is a robot, the applicant in
+them is not); every other robot is never answered; organisers' mail is theirs; what is
+left is an applicant writing, whose own words give the intent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..parse import ParsedMail
+from . import bounces, guards, intents, itip, spam, survey
+
+KINDS = (
+    "survey_response",
+    "applicant_message",
+    "organiser_command",
+    "auto_reply",
+    "bounce",
+    "list",
+    "spam",
+    "unparseable",
+)
+
+
+@dataclass
+class Classification:
+    kind: str
+    automatic: bool
+    reply_allowed: bool
+    rule: str
+    intent: str = "none"
+    applicant_email: str | None = None
+    applicant_name: str | None = None
+    bounced_recipients: list[str] = field(default_factory=list)
+    bounce_permanent: bool = True
+    needs_attention: bool = False
+    reason: str = ""
+    survey_fields: dict[str, str] = field(default_factory=dict)
+    survey_extra: dict[str, str] = field(default_factory=dict)
+    calendar: dict[str, Any] | None = None
+    folder: str | None = None  # a rule's explicit target folder
+
+    def as_json(self, file: str) -> dict[str, Any]:
+        """The shape `callflow classify --json` prints (see SPEC)."""
+        return {
+            "file": file,
+            "kind": self.kind,
+            "automatic": self.automatic,
+            "reply_allowed": self.reply_allowed,
+            "intent": self.intent,
+            "applicant": {"email": self.applicant_email, "name": self.applicant_name},
+            "bounced_recipients": list(self.bounced_recipients),
+            "rule": self.rule,
+            "needs_attention": self.needs_attention,
+            "reason": self.reason,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ClassifyContext:
+    """What classification needs to know from the config, prepared once."""
+
+    own_addresses: set[str]
+    organisers: set[str]
+    survey_senders: set[str]
+    survey_labels: dict[str, str]  # normalised label → canonical field
+
+    @classmethod
+    def from_config(cls, config: Any) -> ClassifyContext:
+        return cls(
+            own_addresses=set(config.own_addresses),
+            organisers=set(config.organiser_addresses),
+            survey_senders=set(config.survey.senders),
+            survey_labels=survey.build_label_index(config.survey.fields),
+        )
+
+
+def _robot(kind: str, rule: str, reason: str) -> Classification:
+    return Classification(kind=kind, automatic=True, reply_allowed=False, rule=rule, reason=reason)
+
+
+def classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
+    if mail.fatal:
+        result = _robot("unparseable", "guard:unparseable", mail.fatal)
+        result.needs_attention = True
+        return result
+
+    verdict = guards.robot_verdict(mail.message, own_addresses=ctx.own_addresses)
+    if verdict and verdict.kind in ("loop", "own_address"):
+        return _robot("auto_reply", f"guard:{verdict.kind}", verdict.reason)
+
+    report = bounces.detect_bounce(mail.message)
+    if report is not None:
+        result = _robot("bounce", f"guard:bounce:{report.source}", f"delivery failure ({report.status or 'no status'})")
+        result.bounce_permanent = report.permanent
+        result.bounced_recipients = list(report.recipients) if report.permanent else []
+        if not report.permanent:
+            result.reason = f"temporary delivery problem ({report.status or 'delayed'}) for {len(report.recipients)} recipient(s)"
+        return result
+
+    if mail.from_addr in ctx.survey_senders:
+        return _classify_survey(mail, ctx)
+
+    if verdict is not None:
+        kind = {"list": "list", "bounce_sender": "bounce"}.get(verdict.kind, "auto_reply")
+        return _robot(kind, f"guard:{verdict.kind}", verdict.reason)
+
+    spam_reason = spam.spam_reason(mail)
+    if spam_reason:
+        return _robot("spam", "guard:spam", spam_reason)
+
+    if mail.from_addr in ctx.organisers:
+        return Classification(
+            kind="organiser_command",
+            automatic=False,
+            reply_allowed=True,
+            rule="builtin:organiser",
+            applicant_email=None,
+            needs_attention=True,
+            reason="mail from an organiser",
+        )
+
+    return _classify_applicant(mail)
+
+
+def _classify_survey(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
+    response = survey.from_pairs(survey.parse_label_lines(mail.text, ctx.survey_labels), ctx.survey_labels)
+    result = Classification(
+        kind="survey_response",
+        automatic=True,
+        reply_allowed=response.email is not None,
+        rule="builtin:survey_sender",
+        applicant_email=response.email,
+        applicant_name=response.name,
+        survey_fields=response.fields,
+        survey_extra=response.extra,
+    )
+    if response.problems:
+        result.needs_attention = True
+        result.reason = "; ".join(response.problems)
+    return result
+
+
+def _classify_applicant(mail: ParsedMail) -> Classification:
+    result = Classification(
+        kind="applicant_message",
+        automatic=False,
+        reply_allowed=True,
+        rule="builtin:applicant",
+        applicant_email=mail.from_addr or None,
+        applicant_name=mail.from_name or None,
+    )
+    for ics in mail.calendars:
+        reply = itip.read_calendar(ics)
+        if reply is not None and reply.method == "REPLY":
+            result.intent = itip.reply_intent(reply)
+            result.rule = "builtin:calendar_reply"
+            result.calendar = {"partstat": reply.partstat, "uids": list(reply.uids), "attendee": reply.attendee}
+            result.needs_attention = result.intent == "none"
+            return result
+    detected = intents.detect_intent(mail.reply_text, mail.subject)
+    result.intent = detected.intent
+    result.needs_attention = detected.needs_attention
+    result.reason = ", ".join(detected.cues)
+    return result

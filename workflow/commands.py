@@ -1,0 +1,217 @@
+"""What each CLI command does, on top of the pipeline and the store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from . import outbox as outbox_mod
+from . import views
+from .classify import ClassifyContext, classify
+from .cli import load_config, make_clock, print_csv, print_json
+from .config import Config
+from .daemon import Daemon, run_once, send_outbox
+from .errors import CallflowError, MailboxError, TransportError, UsageError
+from .parse import parse
+from .pipeline import Runtime
+from .store import Store, instance_lock
+
+
+def runtime(args: argparse.Namespace) -> Runtime:
+    cfg = load_config(args)
+    return Runtime(cfg, make_clock(args, cfg), Store(cfg.storage.path))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    if args.once:
+        with instance_lock(rt.config.storage.path):
+            report = run_once(rt)
+        r = report.intake
+        print(
+            f"handled {r.handled} message(s)"
+            + (f" ({', '.join(f'{k} {n}' for k, n in sorted(r.by_kind.items()))})" if r.by_kind else "")
+            + (f", {r.duplicates} duplicate(s)" if r.duplicates else "")
+            + f"; queued {r.queued}; sent {len(report.sent.sent)}"
+            + (f", {len(report.sent.retried)} to retry" if report.sent.retried else "")
+            + (f", {len(report.sent.failed)} failed" if report.sent.failed else "")
+            + (f", {report.sent.deferred} deferred by the rate limit" if report.sent.deferred else "")
+        )
+        return 0
+    Daemon(rt).run()
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    cfg = load_config(args)
+    ctx = ClassifyContext.from_config(cfg)
+    results = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
+        results.append(classify(parse(data), ctx).as_json(name))
+    if args.json:
+        print_json(results)
+    else:
+        for r in results:
+            print(f"{r['file']}: {r['kind']} intent={r['intent']} reply_allowed={str(r['reply_allowed']).lower()} rule={r['rule']}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    data = views.status(rt.config, rt.store)
+    if args.json:
+        print_json(data)
+        return 0
+    print(data["event"])
+    for state, n in data["counts"].items():
+        print(f"  {state:<11} {n}")
+    print(f"capacity    {data['capacity_taken']}/{data['capacity']} taken, {data['capacity_left']} left")
+    if data["flags"]:
+        print("flags       " + ", ".join(f"{k} {v}" for k, v in sorted(data["flags"].items())))
+    print(f"outbox      {data['outbox_pending']} pending")
+    print(f"quarantine  {data['quarantined']}")
+    print(f"last poll   {data['last_poll'] or 'never'}")
+    return 0
+
+
+CSV_COLUMNS = ["email", "name", "state", "flags", "applied_at", "created", "updated"]
+
+
+def cmd_applicants(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    rows = views.applicants(rt.store, args.state)
+    if args.json:
+        print_json(rows)
+    elif args.csv:
+        field_names = sorted({k for r in rows for k in r["fields"]} - set(CSV_COLUMNS))
+        flat = [{**r, **{k: v for k, v in r["fields"].items() if k in field_names}} for r in rows]
+        print_csv(flat, CSV_COLUMNS + field_names)
+    else:
+        for r in rows:
+            flags = f" [{', '.join(r['flags'])}]" if r["flags"] else ""
+            print(f"{r['state'] or '-':<11} {r['email']:<40} {r['name']}{flags}")
+        print(f"{len(rows)} applicant(s)")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    record = rt.store.applicants.get(args.email.strip().lower())
+    if record is None:
+        raise UsageError(f"{args.email}: no such applicant")
+    view = views.applicant_view(record)
+    if args.json:
+        print_json(view)
+        return 0
+    print(f"{view['name']} <{view['email']}>  state: {view['state']}  flags: {', '.join(view['flags']) or '-'}")
+    for k, v in view["fields"].items():
+        print(f"  {k}: {v}")
+    for h in view["history"]:
+        print(f"  {h['at']}  {h['event']:<14} {h['detail']}  ({h['by']})")
+    return 0
+
+
+def _outbox_row(e: dict[str, Any]) -> dict[str, Any]:
+    return {k: e.get(k) for k in ("id", "kind", "status", "to", "created", "attempts", "last_error", "sent_at", "key")}
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    rt = runtime(args)
+    store = rt.store
+    if args.action == "list":
+        rows = [
+            _outbox_row(e) for e in sorted(store.outbox, key=lambda e: e["id"])
+            if args.all or e["status"] in outbox_mod.OPEN_STATES + (outbox_mod.FAILED,)
+        ]
+        if args.json:
+            print_json(rows)
+        else:
+            for r in rows:
+                print(f"{r['id']:>5}  {r['status']:<18} {r['kind']:<22} {r['to']}")
+            print(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}")
+        return 0
+    if args.action == "send":
+        report = send_outbox(rt)
+        print(f"sent {len(report.sent)}, to retry {len(report.retried)}, failed {len(report.failed)}, deferred {report.deferred}")
+        return 1 if report.failed else 0
+    with store.locked():
+        if args.action == "approve":
+            if not args.all and not args.ids:
+                raise UsageError("outbox approve: name IDs or use --all")
+            done = outbox_mod.approve(store, None if args.all else args.ids, rt.now, "cli")
+        else:
+            done = outbox_mod.discard(store, args.ids, rt.now, "cli")
+        store.commit()
+    print(f"{args.action}d {len(done)} entr{'y' if len(done) == 1 else 'ies'}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    cfg = load_config(args)
+    print(f"config ok: {cfg.source}")
+    problems = 0
+    for name, probe in (("mailbox", _check_mailbox), ("smtp", _check_smtp)):
+        try:
+            print(f"{name} ok: {probe(cfg)}")
+        except CallflowError as exc:
+            problems += 1
+            print(f"{name} FAILED: {exc}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _check_mailbox(cfg: Config) -> str:
+    if cfg.mailbox.backend == "maildir":
+        from .mailbox.maildir import MaildirIntake
+
+        MaildirIntake(cfg.mailbox).open({})
+        return f"Maildir {cfg.mailbox.path}"
+    from .mailbox.imap import ImapIntake
+
+    intake = ImapIntake(cfg.mailbox)
+    client = intake.connect()
+    try:
+        missing = [
+            f for f in (cfg.mailbox.folder, cfg.mailbox.processed_folder, cfg.mailbox.quarantine_folder)
+            if not client.folder_exists(f)
+        ]
+        if cfg.mailbox.folder in missing:
+            raise MailboxError(f"mailbox.folder: {cfg.mailbox.folder} does not exist on {cfg.mailbox.host}")
+    finally:
+        client.logout()
+    note = f" ({', '.join(missing)} will be created)" if missing else ""
+    return f"IMAP {cfg.mailbox.username}@{cfg.mailbox.host}:{cfg.mailbox.port}{note}"
+
+
+def _check_smtp(cfg: Config) -> str:
+    if cfg.smtp.backend == "maildir":
+        from .transport.maildir import MaildirTransport
+
+        MaildirTransport(cfg.smtp.path)  # type: ignore[arg-type]
+        return f"Maildir {cfg.smtp.path}"
+    from .transport.smtp import SmtpTransport
+
+    transport = SmtpTransport(cfg.smtp)
+    try:
+        transport.connect()
+    except TransportError:
+        transport.close()
+        raise
+    transport.close()
+    return f"SMTP {cfg.smtp.host}:{cfg.smtp.port} ({cfg.smtp.security})"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    return run_demo(args)
+
+
+__all__ = ["json"]

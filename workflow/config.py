@@ -1,0 +1,368 @@
+"""config.yaml as pydantic models: load, validate, resolve paths.
+
+Every validation problem becomes one ConfigError line naming the file and the key, e.g.
+``config.yaml: mailbox.port: Input should be a valid integer``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from datetime import date, datetime, time, timedelta
+from email.utils import parseaddr
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG = "config.yaml"
+
+
+class _Model(BaseModel):
+    # Unknown keys are typos far more often than intent: refuse them.
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+def _check_address(value: str) -> str:
+    name, addr = parseaddr(value)
+    if not addr or "@" not in addr or name:
+        raise ValueError(f"not a plain email address: {value!r}")
+    local, _, domain = addr.rpartition("@")
+    if not local or "." not in domain:
+        raise ValueError(f"not a valid email address: {value!r}")
+    return addr.lower()
+
+
+Address = Annotated[str, Field(min_length=3)]
+
+
+class Session(_Model):
+    start: datetime
+    end: datetime
+
+
+class Event(_Model):
+    name: str
+    timezone: str = "UTC"
+    sessions: list[Session] = Field(min_length=1)
+    location: str = "Online"
+    webex_url: str
+    survey_url: str
+    survey_deadline: datetime | date
+    capacity: int = Field(gt=0)
+    language: str = "English"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Brussels)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _localise(self) -> Event:
+        tz = ZoneInfo(self.timezone)
+        for session in self.sessions:
+            if session.start.tzinfo is None:
+                session.start = session.start.replace(tzinfo=tz)
+            if session.end.tzinfo is None:
+                session.end = session.end.replace(tzinfo=tz)
+            if session.end <= session.start:
+                raise ValueError(f"session ending {session.end.isoformat()} ends before it starts")
+        deadline = self.survey_deadline
+        if not isinstance(deadline, datetime):
+            # A date means the end of that day in the event's timezone.
+            deadline = datetime.combine(deadline + timedelta(days=1), time(0, 0), tz) - timedelta(
+                microseconds=1
+            )
+        elif deadline.tzinfo is None:
+            deadline = deadline.replace(tzinfo=tz)
+        self.survey_deadline = deadline
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def deadline(self) -> datetime:
+        assert isinstance(self.survey_deadline, datetime)
+        return self.survey_deadline
+
+
+class Person(_Model):
+    name: str
+    email: str
+
+    @field_validator("email")
+    @classmethod
+    def _plain_address(cls, value: str) -> str:
+        return _check_address(value)
+
+
+class Contact(Person):
+    # The contact address is also callflow's own: mail from it is never answered.
+    extra_addresses: list[str] = Field(default_factory=list)
+
+
+Security = Literal["tls", "starttls", "none"]
+
+
+class _Server(_Model):
+    host: str | None = None
+    port: int | None = Field(default=None, gt=0, lt=65536)
+    security: Security = "tls"
+    username: str | None = None
+    password_env: str | None = None
+    ca_file: Path | None = None
+    timeout_seconds: float = Field(default=30.0, gt=0)
+
+    def _check_server(self, section: str, backend: str) -> None:
+        if backend in ("imap", "smtp"):
+            if not self.host:
+                raise ValueError(f"{section}.host is required for backend {backend}")
+            if self.security == "none" and not _is_loopback(self.host):
+                raise ValueError(
+                    f"security: none is refused for non-loopback host {self.host!r} (use tls or starttls)"
+                )
+
+    def password(self, section: str) -> str | None:
+        """The secret, from the environment variable the config names."""
+        if not self.password_env:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(
+                f"{section}.password_env: environment variable {self.password_env} is not set"
+            )
+        return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Mailbox(_Server):
+    backend: Literal["maildir", "imap"] = "maildir"
+    path: Path | None = None
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    quarantine_folder: str = "Quarantine"
+    idle: bool = True
+    poll_seconds: float = Field(default=60, gt=0)
+    batch_size: int = Field(default=500, gt=0)
+
+    @model_validator(mode="after")
+    def _backend_needs(self) -> Mailbox:
+        if self.backend == "maildir" and self.path is None:
+            raise ValueError("mailbox.path is required for backend maildir")
+        if self.port is None and self.backend == "imap":
+            self.port = 993 if self.security == "tls" else 143
+        self._check_server("mailbox", self.backend)
+        return self
+
+
+class Smtp(_Server):
+    backend: Literal["maildir", "smtp"] = "maildir"
+    path: Path | None = None
+    rate_per_minute: int = Field(default=30, gt=0)
+    max_attempts: int = Field(default=5, gt=0)
+    retry_seconds: float = Field(default=60, gt=0)
+
+    @model_validator(mode="after")
+    def _backend_needs(self) -> Smtp:
+        if self.backend == "maildir" and self.path is None:
+            raise ValueError("smtp.path is required for backend maildir")
+        if self.port is None and self.backend == "smtp":
+            self.port = 465 if self.security == "tls" else 587
+        self._check_server("smtp", self.backend)
+        return self
+
+
+DEFAULT_FIELDS: dict[str, list[str]] = {
+    "email": ["email", "email address", "e-mail", "e-mail address", "your email"],
+    "name": ["name", "full name", "your name"],
+    "organisation": ["organisation", "organization", "institution", "affiliation"],
+    "country": ["country"],
+    "role": ["role", "position", "job title"],
+    "field": ["field of work", "field"],
+    "response_id": ["response id", "response", "contribution id", "id"],
+}
+
+
+class Survey(_Model):
+    senders: list[str] = Field(default_factory=list)
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("senders")
+    @classmethod
+    def _senders(cls, values: list[str]) -> list[str]:
+        return [_check_address(v) for v in values]
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Survey:
+        merged = {k: list(v) for k, v in DEFAULT_FIELDS.items()}
+        for key, labels in self.fields.items():
+            merged[key] = list(labels)
+        self.fields = merged
+        return self
+
+
+class Digest(_Model):
+    time: str = "08:00"
+
+    @field_validator("time")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        try:
+            datetime.strptime(value, "%H:%M")
+        except ValueError:
+            raise ValueError(f"expected HH:MM, got {value!r}") from None
+        return value
+
+
+class Storage(_Model):
+    path: Path
+
+
+class Paths(_Model):
+    templates: Path | None = None
+    rules: Path | None = None
+
+
+class Outbox(_Model):
+    approval_required: list[str] = Field(
+        default_factory=lambda: ["selection", "rejection", "invitation", "promotion"]
+    )
+
+
+class Replies(_Model):
+    # Second safety net after the robot guards: at most one automatic answer per sender
+    # per window, like Sieve vacation's :days.
+    window_days: float = Field(default=1.0, ge=0)
+    max_per_window: int = Field(default=1, gt=0)
+
+
+class Config(_Model):
+    event: Event
+    contact: Contact
+    organisers: list[Person] = Field(default_factory=list)
+    mailbox: Mailbox
+    smtp: Smtp
+    survey: Survey = Field(default_factory=Survey)
+    digest: Digest = Field(default_factory=Digest)
+    storage: Storage
+    paths: Paths = Field(default_factory=Paths)
+    outbox: Outbox = Field(default_factory=Outbox)
+    replies: Replies = Field(default_factory=Replies)
+
+    # Where the file was loaded from (set by load(), not a YAML key).
+    source: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def own_addresses(self) -> set[str]:
+        return {self.contact.email, *(a.lower() for a in self.contact.extra_addresses)}
+
+    @property
+    def organiser_addresses(self) -> set[str]:
+        return {p.email for p in self.organisers}
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.paths.templates or _shipped("templates")
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.paths.rules or _shipped("mailbox_rules")
+
+    @property
+    def sender_domain(self) -> str:
+        return self.contact.email.rpartition("@")[2]
+
+
+def _shipped(name: str) -> Path:
+    """The copy of templates/ or mailbox_rules/ that came with callflow.
+
+    In a source checkout (and an editable install run from it) the top-level folders are
+    used directly; an installed wheel carries them as the workflow.<name> package.
+    """
+    checkout = Path(__file__).resolve().parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files(f"workflow.{name}")))
+
+
+def _format_error(source: str, err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-after"))
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif first["type"] == "missing":
+        msg = "required key is missing"
+    more = f" (and {len(err.errors()) - 1} more problem(s))" if len(err.errors()) > 1 else ""
+    return f"{source}: {loc or '(top level)'}: {msg}{more}"
+
+
+def load(path: str | os.PathLike[str]) -> Config:
+    """Read and validate a config file; relative paths are relative to the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found (use --config or CALLFLOW_CONFIG)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}:{where}: invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of sections at the top level")
+    return from_dict(data, base=path.parent, source=path)
+
+
+def from_dict(data: dict, base: Path, source: Path | None = None) -> Config:
+    name = str(source) if source else "config"
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_error(name, err)) from None
+    base = base.resolve()
+
+    def resolve(p: Path | None) -> Path | None:
+        if p is None:
+            return None
+        p = p.expanduser()
+        return p if p.is_absolute() else base / p
+
+    config.mailbox.path = resolve(config.mailbox.path)
+    config.mailbox.ca_file = resolve(config.mailbox.ca_file)
+    config.smtp.path = resolve(config.smtp.path)
+    config.smtp.ca_file = resolve(config.smtp.ca_file)
+    config.storage.path = resolve(config.storage.path)  # type: ignore[assignment]
+    config.paths.templates = resolve(config.paths.templates)
+    config.paths.rules = resolve(config.paths.rules)
+    config.source = source
+    for key, p in (("paths.templates", config.paths.templates), ("paths.rules", config.paths.rules)):
+        if p is not None and not p.is_dir():
+            raise ConfigError(f"{name}: {key}: directory {p} does not exist")
+    for key, p in (("mailbox.ca_file", config.mailbox.ca_file), ("smtp.ca_file", config.smtp.ca_file)):
+        if p is not None and not p.is_file():
+            raise ConfigError(f"{name}: {key}: file {p} does not exist")
+    return config

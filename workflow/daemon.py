@@ -1,0 +1,116 @@
+"""The loop: wait for mail (IDLE or polling), handle it, send the outbox, run scheduled jobs.
+
+``run_once`` is one complete pass. ``run_forever`` repeats it until SIGTERM/SIGINT, which
+let the current pass finish before the process exits 0. Mailbox errors do not stop the
+daemon: it reconnects with exponential backoff and jitter, and the outbox keeps being sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import signal
+import threading
+import time
+from dataclasses import dataclass
+
+import schedule
+
+from .errors import MailboxError, TransportError
+from .mailbox import open_intake
+from .outbox import SendReport
+from .pipeline import IntakeReport, Runtime, intake_pass, send_pass
+from .store import instance_lock
+from .transport import open_transport
+
+log = logging.getLogger("callflow")
+
+
+@dataclass
+class PassReport:
+    intake: IntakeReport
+    sent: SendReport
+
+
+def run_once(rt: Runtime) -> PassReport:
+    """Handle everything pending, send what may be sent, and return what happened."""
+    intake = open_intake(rt.config)
+    try:
+        with rt.store.locked():
+            received = intake_pass(rt, intake)
+    finally:
+        intake.close()
+    sent = send_outbox(rt)
+    return PassReport(received, sent)
+
+
+def send_outbox(rt: Runtime) -> SendReport:
+    transport = open_transport(rt.config)
+    try:
+        with rt.store.locked():
+            return send_pass(rt, transport)
+    finally:
+        transport.close()
+
+
+class Daemon:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.stopping = threading.Event()
+        self.failures = 0
+
+    def stop(self, *_: object) -> None:
+        log.info("stop requested: finishing the current pass")
+        self.stopping.set()
+
+    def _backoff(self) -> float:
+        base = min(300.0, 2.0 ** min(self.failures, 8))
+        return base * (0.5 + random.random() / 2)
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        cfg = self.rt.config
+        scheduler = schedule.Scheduler()
+        scheduler.every(30).seconds.do(self._send)
+        with instance_lock(cfg.storage.path):
+            log.info("callflow running: mailbox %s, every %ss", cfg.mailbox.backend, cfg.mailbox.poll_seconds)
+            intake = None
+            while not self.stopping.is_set():
+                try:
+                    if intake is None:
+                        intake = open_intake(cfg)
+                    with self.rt.store.locked():
+                        intake_pass(self.rt, intake)
+                    self.failures = 0
+                    self._send()
+                    scheduler.run_pending()
+                    self._wait(intake)
+                except MailboxError as exc:
+                    self.failures += 1
+                    delay = self._backoff()
+                    log.warning("%s; retrying in %.0fs", exc, delay)
+                    if intake is not None:
+                        intake.close()
+                        intake = None
+                    self._send()
+                    self.stopping.wait(delay)
+            if intake is not None:
+                intake.close()
+        log.info("callflow stopped")
+
+    def _wait(self, intake) -> None:
+        # Wake at least every few seconds to notice a stop request and run due jobs.
+        remaining = self.rt.config.mailbox.poll_seconds
+        while remaining > 0 and not self.stopping.is_set():
+            step = min(remaining, 5.0)
+            started = time.monotonic()
+            if intake.wait(step):
+                return
+            remaining -= time.monotonic() - started
+
+    def _send(self) -> None:
+        try:
+            send_outbox(self.rt)
+        except TransportError as exc:
+            log.warning("sending: %s", exc)

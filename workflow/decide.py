@@ -1,0 +1,201 @@
+"""Decide: what a classified mail means for the applicant, and which answer it causes.
+
+Input is plain data (the parsed mail, its classification, the applicant record from the
+store); the output is a ``Decision``. The changes are made to the in-memory store only —
+the pipeline commits them together with the rest of the batch, and only then settles the
+mail on the server. Every answer is queued in the outbox under an idempotency key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import lifecycle, outbox
+from .classify import Classification
+from .config import Config
+from .lifecycle import Flag, State
+from .mailbox import ATTENTION, PROCESSED, QUARANTINE
+from .parse import ParsedMail
+from .store import Store
+
+AUTO_REPLIED = "auto-replied"
+AUTO_GENERATED = "auto-generated"
+_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|antw|rif|r|wg|fw|fwd|tr|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+
+
+@dataclass
+class Decision:
+    disposition: str
+    applicant: str | None = None
+    state_change: str | None = None
+    queued: list[str] = field(default_factory=list)  # outbox kinds queued
+    note: str = ""
+
+
+def reply_subject(subject: str, fallback: str) -> str:
+    core = _REPLY_PREFIX.sub("", subject or "").strip()
+    return f"Re: {core}" if core else fallback
+
+
+class Decider:
+    def __init__(self, config: Config, store: Store, now: datetime) -> None:
+        self.config = config
+        self.store = store
+        self.now = now
+        self.domain = config.sender_domain
+
+    # -- helpers ------------------------------------------------------------------------
+    def _record(self, email: str, name: str | None) -> dict[str, Any]:
+        record = self.store.applicants.get(email)
+        if record is None:
+            record = lifecycle.new_record(email, name, self.now)
+            self.store.applicants.put(record)
+        elif name and not record.get("name"):
+            record["name"] = name
+        return record
+
+    def _may_auto_answer(self, record: dict[str, Any]) -> bool:
+        """Second safety net after the robot guards (like Sieve vacation's :days)."""
+        window = self.config.replies
+        since = self.now - timedelta(days=window.window_days)
+        recent = [t for t in record.get("auto_answers", []) if datetime.fromisoformat(t) > since]
+        record["auto_answers"] = recent
+        return len(recent) < window.max_per_window
+
+    def _queue(
+        self,
+        decision: Decision,
+        record: dict[str, Any],
+        kind: str,
+        key: str,
+        context: dict[str, Any],
+        *,
+        answering: ParsedMail | None = None,
+        auto_submitted: str = AUTO_REPLIED,
+    ) -> None:
+        entry = outbox.enqueue(
+            self.store,
+            key=key,
+            kind=kind,
+            to=record["email"],
+            to_name=record.get("name", ""),
+            applicant=record["email"],
+            context={"applicant": {"name": record.get("name", ""), "email": record["email"]}, **context},
+            now=self.now,
+            domain=self.domain,
+            in_reply_to=answering.message_id if answering else None,
+            references=answering.references if answering else (),
+            auto_submitted=auto_submitted,
+            approval=kind in self.config.outbox.approval_required,
+        )
+        if entry is None:
+            return
+        record["sent_message_ids"].append(entry["message_id"])
+        if answering is not None:
+            record["auto_answers"].append(self.now.isoformat())
+        lifecycle.add_history(record, self.now, "queued", f"{kind} (outbox {entry['id']})", "callflow")
+        decision.queued.append(kind)
+
+    # -- per kind -----------------------------------------------------------------------
+    def decide(self, mail: ParsedMail, cls: Classification) -> Decision:
+        handler = getattr(self, f"_on_{cls.kind}", None)
+        if handler is None:
+            return Decision(PROCESSED, note=f"{cls.kind}: logged, never answered")
+        return handler(mail, cls)
+
+    def _on_unparseable(self, mail: ParsedMail, cls: Classification) -> Decision:
+        return Decision(QUARANTINE, note=f"quarantined: {cls.reason}")
+
+    def _on_bounce(self, mail: ParsedMail, cls: Classification) -> Decision:
+        decision = Decision(PROCESSED, note=cls.reason)
+        for address in cls.bounced_recipients:
+            record = self.store.applicants.get(address)
+            if record is None:
+                continue
+            lifecycle.set_flag(record, Flag.BOUNCED)
+            lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+            lifecycle.add_history(record, self.now, "bounce", cls.reason, "mail")
+            decision.applicant = address
+        return decision
+
+    def _on_auto_reply(self, mail: ParsedMail, cls: Classification) -> Decision:
+        record = self.store.applicants.get(mail.from_addr) if mail.from_addr else None
+        if record is not None:
+            lifecycle.add_history(record, self.now, "auto_reply", cls.reason or "automatic reply", "mail")
+        return Decision(PROCESSED, applicant=record and record["email"], note="automatic reply: never answered")
+
+    def _on_organiser_command(self, mail: ParsedMail, cls: Classification) -> Decision:
+        # Commands by mail need the digest token (a later capability); a person reads it.
+        return Decision(ATTENTION, note="organiser mail: left for a person")
+
+    def _on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
+        email = cls.applicant_email
+        if not email:
+            return Decision(ATTENTION, note=f"survey notification without a usable address: {cls.reason}")
+        record = self._record(email, cls.applicant_name)
+        if cls.applicant_name:
+            record["name"] = cls.applicant_name
+        record["fields"].update(cls.survey_fields)
+        record["extra"].update(cls.survey_extra)
+        response_id = cls.survey_fields.get("response_id") or mail.key
+        if response_id not in record["response_ids"]:
+            record["response_ids"].append(response_id)
+        decision = Decision(PROCESSED, applicant=email)
+        late = self.now > self.config.event.deadline
+        state = record.get("state")
+        if lifecycle.can(record, "application"):
+            before = state
+            _, mail_kind = lifecycle.transition(
+                record, "application", self.now, "survey", "late" if late else ""
+            )
+            if record["applied_at"] is None or before == State.WITHDRAWN.value:
+                record["applied_at"] = self.now.isoformat()
+            decision.state_change = f"{before or 'new'}→{record['state']}"
+        else:
+            mail_kind = None
+            lifecycle.add_history(record, self.now, "survey_update", "survey response updated the record", "survey")
+        if late and record["state"] == State.APPLIED.value and lifecycle.set_flag(record, Flag.LATE):
+            lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+        if mail_kind:
+            kind = "ack_late_application" if late else "ack_application"
+            # Once per applicant: a duplicate or updated response is not acknowledged again.
+            self._queue(
+                decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED
+            )
+        return decision
+
+    def _on_applicant_message(self, mail: ParsedMail, cls: Classification) -> Decision:
+        email = cls.applicant_email
+        if not email:
+            return Decision(ATTENTION, note="mail without a sender address")
+        existing = self.store.applicants.get(email)
+        record = self._record(email, cls.applicant_name)
+        decision = Decision(PROCESSED, applicant=email)
+        asks = cls.intent == "question" or cls.needs_attention
+        context = {
+            "reply_subject": reply_subject(mail.subject, self.config.event.name),
+            "asks_question": asks,
+        }
+        lifecycle.add_history(
+            record, self.now, "mail", f"intent {cls.intent}{' (needs attention)' if asks else ''}", "mail"
+        )
+        if existing is None or record.get("state") is None:
+            lifecycle.transition(record, "inquiry", self.now, "mail")
+            decision.state_change = "new→inquired"
+            kind = "ack_inquiry"
+        else:
+            kind = "ack_message"
+        if cls.intent in ("confirm", "decline", "withdraw", "erasure"):
+            # Acting on these is the lifecycle's job; until it does, a person reads them.
+            asks = True
+        if asks:
+            lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+            decision.disposition = ATTENTION
+        if self._may_auto_answer(record):
+            self._queue(decision, record, kind, f"ack:{mail.key}", context, answering=mail)
+        else:
+            lifecycle.add_history(record, self.now, "not_answered", "answer window: already answered recently", "callflow")
+        return decision

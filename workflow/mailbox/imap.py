@@ -1,0 +1,176 @@
+"""IMAP intake with imapclient: verified TLS, UIDVALIDITY + last-UID checkpoint, batched
+``BODY.PEEK[]`` fetches, MOVE (or COPY + delete) only after the effects are committed.
+
+The checkpoint lives in the store (``state``): ``uidvalidity``, ``last_uid`` and
+``unsettled`` — the settlements of the last committed batch that were not yet carried out
+on the server. If callflow stops between its commit and the moves, the next start carries
+them out first; a message is never acted on twice and never left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import ssl
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import imapclient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from ..config import Mailbox
+from ..errors import MailboxError
+from . import ATTENTION, PROCESSED, IncomingMail
+
+log = logging.getLogger(__name__)
+# RFC 2177: servers may drop an IDLE after 30 minutes; re-issue well before.
+IDLE_RENEW_SECONDS = 25 * 60
+
+
+def tls_context(ca_file: object | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+class ImapIntake:
+    def __init__(self, settings: Mailbox) -> None:
+        self.settings = settings
+        self.name = f"imap:{settings.username}@{settings.host}/{settings.folder}"
+        self.client: imapclient.IMAPClient | None = None
+        self.state: dict[str, Any] = {}
+        self.can_move = False
+        self.can_idle = False
+
+    # -- connection ---------------------------------------------------------------------
+    def connect(self) -> imapclient.IMAPClient:
+        s = self.settings
+        password = s.password("mailbox")
+        context = tls_context(s.ca_file)
+        where = f"{s.host}:{s.port}"
+        try:
+            client = imapclient.IMAPClient(
+                s.host, port=s.port, ssl=s.security == "tls", ssl_context=context, timeout=s.timeout_seconds
+            )
+            if s.security == "starttls":
+                client.starttls(context)
+            client.login(s.username or "", password or "")
+        except ssl.SSLError as exc:
+            raise MailboxError(f"mailbox: TLS with {where} failed: {exc.reason or exc}") from None
+        except LoginError:
+            raise MailboxError(f"mailbox: login as {s.username} on {where} refused") from None
+        except (TimeoutError, OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: cannot connect to {where}: {exc}") from None
+        caps = {c.decode().upper() if isinstance(c, bytes) else str(c).upper() for c in client.capabilities()}
+        self.can_move = "MOVE" in caps
+        self.can_idle = "IDLE" in caps and s.idle
+        return client
+
+    def _folder(self, name: str) -> None:
+        assert self.client is not None
+        if not self.client.folder_exists(name):
+            self.client.create_folder(name)
+            log.info("created IMAP folder %s", name)
+
+    def open(self, state: dict[str, Any]) -> None:
+        self.state = state
+        self.client = self.connect()
+        try:
+            for folder in (self.settings.processed_folder, self.settings.quarantine_folder):
+                self._folder(folder)
+            info = self.client.select_folder(self.settings.folder)
+        except IMAPClientError as exc:
+            raise MailboxError(f"mailbox.folder: cannot open {self.settings.folder}: {exc}") from None
+        uidvalidity = int(info.get(b"UIDVALIDITY", 0))
+        if state.get("uidvalidity") != uidvalidity:
+            # A new UIDVALIDITY means the old UIDs mean nothing: read everything again;
+            # the store's record of handled messages keeps that from acting twice.
+            state.update({"uidvalidity": uidvalidity, "last_uid": 0, "unsettled": []})
+        if state.get("unsettled"):
+            self.settle([(str(uid), disp) for uid, disp in state["unsettled"]])
+            state["unsettled"] = []
+
+    # -- reading ------------------------------------------------------------------------
+    def _new_uids(self) -> list[int]:
+        assert self.client is not None
+        last = int(self.state.get("last_uid", 0))
+        uids = self.client.search(["UID", f"{last + 1}:*"])
+        # "n:*" always matches the highest UID, even when it is below n.
+        return sorted(u for u in uids if u > last)
+
+    def batches(self, size: int) -> Iterator[list[IncomingMail]]:
+        assert self.client is not None
+        try:
+            uids = self._new_uids()
+            for start in range(0, len(uids), size):
+                chunk = uids[start : start + size]
+                fetched = self.client.fetch(chunk, ["BODY.PEEK[]"])
+                batch = [
+                    IncomingMail(ref=str(uid), data=fetched[uid][b"BODY[]"])
+                    for uid in chunk
+                    if uid in fetched and b"BODY[]" in fetched[uid]
+                ]
+                if batch:
+                    yield batch
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: reading {self.settings.folder} failed: {exc}") from None
+
+    def mark_seen(self, batch: list[IncomingMail], settlements: list[tuple[str, str]]) -> None:
+        if batch:
+            self.state["last_uid"] = max(int(self.state.get("last_uid", 0)), *(int(m.ref) for m in batch))
+        self.state["unsettled"] = [[int(ref), disp] for ref, disp in settlements]
+
+    # -- settling -----------------------------------------------------------------------
+    def settle(self, settlements: list[tuple[str, str]]) -> None:
+        assert self.client is not None
+        by_target: dict[str, list[int]] = {}
+        flag: list[int] = []
+        for ref, disposition in settlements:
+            if disposition == ATTENTION:
+                flag.append(int(ref))
+            else:
+                target = self.settings.processed_folder if disposition == PROCESSED else self.settings.quarantine_folder
+                by_target.setdefault(target, []).append(int(ref))
+        try:
+            if flag:
+                self.client.add_flags(flag, [imapclient.FLAGGED])
+            for target, uids in by_target.items():
+                if self.can_move:
+                    self.client.move(uids, target)
+                else:
+                    self.client.copy(uids, target)
+                    self.client.add_flags(uids, [imapclient.DELETED])
+                    self.client.uid_expunge(uids)
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: moving handled mail failed: {exc}") from None
+        self.state["unsettled"] = []
+
+    # -- waiting ------------------------------------------------------------------------
+    def wait(self, seconds: float) -> bool:
+        """IDLE until the server reports new mail (or poll by sleeping). True if woken."""
+        assert self.client is not None
+        if not self.can_idle:
+            time.sleep(seconds)
+            return False
+        try:
+            self.client.idle()
+            try:
+                responses = self.client.idle_check(timeout=min(seconds, IDLE_RENEW_SECONDS))
+            finally:
+                self.client.idle_done()
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.logout()
+            self.client = None
+
+    def counts(self) -> dict[str, int]:
+        assert self.client is not None
+        status = self.client.folder_status(self.settings.quarantine_folder, [b"MESSAGES"])
+        return {"quarantined": int(status.get(b"MESSAGES", 0))}

@@ -1,0 +1,283 @@
+"""The outbox: every mail callflow will send, queued before it is sent.
+
+Each entry carries an idempotency key derived from its cause (``ack:<message key>``,
+``ack:application:<address>``, ``invite:<address>:<sequence>``): queueing the same key
+twice does nothing, so re-running a batch never queues a mail twice. The entry is written
+in the same commit as the state change that caused it.
+
+Sending is at most once. Before a mail is handed to the transport, ``begin KEY`` is
+appended (and fsynced) to a small send journal beside the state file; after the server
+accepted it, ``done KEY``. A crash between the two leaves the entry ``uncertain``: it is
+shown to the organisers and never resent on its own. Everything else is recovered exactly
+(``recover()``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import TransportError, UsageError
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+PENDING = "pending"
+AWAITING = "awaiting_approval"
+SENT = "sent"
+FAILED = "failed"
+DISCARDED = "discarded"
+UNCERTAIN = "uncertain"
+OPEN_STATES = (PENDING, AWAITING, UNCERTAIN)
+
+
+def message_id_for(key: str, domain: str) -> str:
+    """A stable Message-ID per idempotency key: a resend can be recognised downstream."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<{digest}@{domain}>"
+
+
+def enqueue(
+    store: Store,
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    to_name: str,
+    applicant: str | None,
+    context: dict[str, Any],
+    now: datetime,
+    domain: str,
+    in_reply_to: str | None = None,
+    references: Iterable[str] = (),
+    auto_submitted: str | None = None,
+    approval: bool = False,
+) -> dict[str, Any] | None:
+    """Queue one mail; None if a mail with this key was queued before (idempotency)."""
+    if store.outbox.get(key) is not None:
+        return None
+    store.meta["outbox_seq"] = store.meta.get("outbox_seq", 0) + 1
+    entry = {
+        "id": store.meta["outbox_seq"],
+        "key": key,
+        "kind": kind,
+        "to": to,
+        "to_name": to_name,
+        "applicant": applicant,
+        "context": context,
+        "message_id": message_id_for(key, domain),
+        "in_reply_to": in_reply_to,
+        "references": list(references),
+        "auto_submitted": auto_submitted,
+        "status": AWAITING if approval else PENDING,
+        "created": now.isoformat(),
+        "attempts": 0,
+        "next_attempt": now.isoformat(),
+        "last_error": None,
+        "sent_at": None,
+        "history": [],
+    }
+    return store.outbox.put(entry)
+
+
+def _note(entry: dict[str, Any], now: datetime, event: str, by: str) -> None:
+    entry["history"].append({"at": now.isoformat(), "event": event, "by": by})
+
+
+def find(store: Store, ident: str | int) -> dict[str, Any]:
+    for entry in store.outbox:
+        if str(entry["id"]) == str(ident):
+            return entry
+    raise UsageError(f"outbox: no entry with id {ident}")
+
+
+def approve(store: Store, ids: Iterable[str | int] | None, now: datetime, by: str) -> list[dict[str, Any]]:
+    """Release mail awaiting approval (or an uncertain one, deliberately, for a resend)."""
+    if ids is None:
+        chosen = [e for e in store.outbox if e["status"] == AWAITING]
+    else:
+        chosen = [find(store, i) for i in ids]
+    for entry in chosen:
+        if entry["status"] not in (AWAITING, UNCERTAIN):
+            raise UsageError(f"outbox {entry['id']}: is {entry['status']}, nothing to approve")
+    for entry in chosen:
+        entry["status"] = PENDING
+        entry["next_attempt"] = now.isoformat()
+        _note(entry, now, "approved", by)
+    return chosen
+
+
+def discard(store: Store, ids: Iterable[str | int], now: datetime, by: str) -> list[dict[str, Any]]:
+    chosen = [find(store, i) for i in ids]
+    for entry in chosen:
+        if entry["status"] not in OPEN_STATES:
+            raise UsageError(f"outbox {entry['id']}: is {entry['status']}, cannot discard")
+    for entry in chosen:
+        entry["status"] = DISCARDED
+        _note(entry, now, "discarded", by)
+    return chosen
+
+
+def pending_count(store: Store) -> int:
+    return sum(1 for e in store.outbox if e["status"] in OPEN_STATES)
+
+
+class Transport(Protocol):
+    def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SendJournal:
+    """Append-only begin/done log that makes sending at-most-once across crashes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _append(self, line: str) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            os.write(fd, (line + "\n").encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def begin(self, key: str) -> None:
+        self._append(f"begin {key}")
+
+    def done(self, key: str) -> None:
+        self._append(f"done {key}")
+
+    def fail(self, key: str) -> None:
+        """The server refused or the connection failed: nothing was delivered."""
+        self._append(f"fail {key}")
+
+    def read(self) -> dict[str, str]:
+        """Key → the last thing recorded for it: begin, done or fail."""
+        last: dict[str, str] = {}
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return last
+        for line in lines:
+            word, _, key = line.partition(" ")
+            if word in ("begin", "done", "fail") and key:
+                last[key] = word
+        return last
+
+    def clear(self) -> None:
+        """Called only after the store has committed what the journal says."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+
+
+def journal_for(store: Store) -> SendJournal:
+    return SendJournal(store.path.with_name(store.path.name + ".sendlog"))
+
+
+def recover(store: Store, journal: SendJournal, now: datetime) -> tuple[int, int]:
+    """Fold an interrupted send run back into the state. Returns (sent, uncertain).
+
+    The caller commits the store and then clears the journal.
+    """
+    sent = uncertain = 0
+    for key, last in journal.read().items():
+        entry = store.outbox.get(key)
+        if entry is None or entry["status"] == SENT or last == "fail":
+            continue
+        if last == "done":
+            entry["status"] = SENT
+            entry["sent_at"] = entry["sent_at"] or now.isoformat()
+            _note(entry, now, "sent (recovered from journal)", "recovery")
+            sent += 1
+        elif entry["status"] == PENDING:
+            entry["status"] = UNCERTAIN
+            entry["last_error"] = "interrupted while sending: may or may not have been delivered"
+            _note(entry, now, "uncertain after interruption", "recovery")
+            uncertain += 1
+    return sent, uncertain
+
+
+@dataclass
+class SendReport:
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    retried: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    deferred: int = 0  # left for later by the rate limit
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.sent or self.retried or self.failed)
+
+
+def due(store: Store, now: datetime) -> list[dict[str, Any]]:
+    entries = [
+        e
+        for e in store.outbox
+        if e["status"] == PENDING and datetime.fromisoformat(e["next_attempt"]) <= now
+    ]
+    return sorted(entries, key=lambda e: e["id"])
+
+
+def send_due(
+    store: Store,
+    transport: Transport,
+    render: Callable[[dict[str, Any]], tuple[EmailMessage, str, list[str]]],
+    journal: SendJournal,
+    now: datetime,
+    *,
+    rate_per_minute: int,
+    max_attempts: int,
+    retry_seconds: float,
+    on_refused: Callable[[dict[str, Any], str], None] | None = None,
+) -> SendReport:
+    """Send what is due, at most ``rate_per_minute`` in any minute; the caller commits."""
+    report = SendReport()
+    window_start = now - timedelta(minutes=1)
+    recent = [t for t in store.meta.get("recent_sends", []) if datetime.fromisoformat(t) > window_start]
+    budget = max(0, rate_per_minute - len(recent))
+    queue = due(store, now)
+    for entry in queue:
+        if budget <= 0:
+            report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
+            break
+        message, sender, recipients = render(entry)
+        journal.begin(entry["key"])
+        try:
+            transport.send(message, sender, recipients)
+        except TransportError as exc:
+            entry["attempts"] += 1
+            entry["last_error"] = str(exc)
+            permanent = getattr(exc, "permanent", False)
+            journal.fail(entry["key"])
+            if permanent or entry["attempts"] >= max_attempts:
+                entry["status"] = FAILED
+                _note(entry, now, f"failed: {exc}", "sender")
+                report.failed.append(entry)
+                if permanent and on_refused and getattr(exc, "refused", None):
+                    on_refused(entry, str(exc))
+            else:
+                delay = retry_seconds * (2 ** (entry["attempts"] - 1))
+                entry["next_attempt"] = (now + timedelta(seconds=delay)).isoformat()
+                _note(entry, now, f"retry later: {exc}", "sender")
+                report.retried.append(entry)
+            continue
+        journal.done(entry["key"])
+        entry["status"] = SENT
+        entry["sent_at"] = now.isoformat()
+        entry["attempts"] += 1
+        _note(entry, now, "sent", "sender")
+        report.sent.append(entry)
+        recent.append(now.isoformat())
+        budget -= 1
+        log.info("sent outbox id=%s kind=%s", entry["id"], entry["kind"])
+    store.meta["recent_sends"] = recent
+    return report

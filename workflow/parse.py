@@ -1,0 +1,308 @@
+"""Raw bytes → ParsedMail: headers, text, HTML as text, the sender's own words, attachments.
+
+Built on the standard library's ``email`` package (policy.default). Real mail is often
+broken, so every header is read defensively: a header the modern policy cannot parse is
+read again in its raw form instead of failing the whole message. Only a message with no
+usable sender and no usable text is reported as unparseable (``ParsedMail.fatal``), and the
+pipeline quarantines it; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+from email.message import EmailMessage, Message
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+
+import html2text
+from mailparser_reply import EmailReplyParser
+
+REPLY_LANGUAGES = ["en", "de", "fr", "nl", "es", "it", "da", "sv", "pl", "cs"]
+_reply_parser = EmailReplyParser(languages=REPLY_LANGUAGES)
+_MSGID = re.compile(r"<[^<>\s]+>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass
+class Attachment:
+    """A MIME leaf that is not the body. The payload stays in the message: no second copy."""
+
+    filename: str | None
+    content_type: str
+    part: Message = field(repr=False)
+
+    def data(self) -> bytes:
+        payload = self.part.get_payload(decode=True)
+        return payload if isinstance(payload, bytes) else b""
+
+    def text(self) -> str:
+        return _decode_bytes(self.data(), self.part.get_content_charset())
+
+
+@dataclass
+class ParsedMail:
+    message: Message = field(repr=False)
+    raw_size: int
+    key: str  # de-duplication key: the same Message-ID and content give the same key
+    message_id: str | None
+    subject: str
+    from_addr: str  # lowercased addr-spec, "" if none
+    from_name: str
+    reply_to: list[str]
+    to: list[str]
+    cc: list[str]
+    return_path: str | None
+    date: datetime | None
+    in_reply_to: list[str]
+    references: list[str]
+    text: str  # the readable body: text/plain, or the HTML part converted to text
+    html: str | None
+    reply_text: str  # the sender's own words: quoted history and signature removed
+    attachments: list[Attachment]
+    calendars: list[str]  # text/calendar parts, as text
+    defects: list[str]
+    fatal: str | None = None  # why the mail cannot be understood at all
+
+    def header(self, name: str) -> str:
+        return header_str(self.message, name)
+
+    def header_all(self, name: str) -> list[str]:
+        try:
+            values = self.message.get_all(name) or []
+        except Exception:
+            return []
+        return [_as_text(v) for v in values]
+
+
+def normalise_newlines(raw: bytes) -> bytes:
+    """CRLF and bare-CR (old Mac) line endings become LF, which the email package expects."""
+    if b"\r" not in raw:
+        return raw
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def _as_text(value: object) -> str:
+    text = str(value)
+    if "=?" in text:
+        # Encoded words the header parser left alone (e.g. inside broken headers).
+        with contextlib.suppress(Exception):
+            text = str(make_header(decode_header(text)))
+    return _CONTROL.sub(" ", text).strip()
+
+
+def header_str(msg: Message, name: str) -> str:
+    """A header as clean text; never raises, '' when absent or unreadable."""
+    try:
+        value = msg.get(name)
+    except Exception:
+        value = _raw_header(msg, name)
+    if value is None:
+        return ""
+    try:
+        return _as_text(value)
+    except Exception:
+        return _as_text(_raw_header(msg, name) or "")
+
+
+def _raw_header(msg: Message, name: str) -> str | None:
+    for key, value in getattr(msg, "_headers", []):
+        if key.lower() == name.lower():
+            return value if isinstance(value, str) else str(value)
+    return None
+
+
+def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
+    """(display name, lowercased address) pairs; broken headers are parsed leniently."""
+    try:
+        values = [str(v) for v in (msg.get_all(name) or [])]
+    except Exception:
+        raw = _raw_header(msg, name)
+        values = [raw] if raw else []
+    out = []
+    for display, addr in getaddresses([_as_text(v) for v in values]):
+        addr = addr.strip().strip("<>").lower()
+        if "@" in addr and " " not in addr:
+            out.append((display.strip(), addr))
+    return out
+
+
+def _decode_bytes(data: bytes, charset: str | None) -> str:
+    for candidate in (charset, "utf-8", "cp1252"):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("latin-1")
+
+
+def _part_text(part: Message) -> str:
+    try:
+        content = part.get_content()  # type: ignore[attr-defined]
+        if isinstance(content, str):
+            return content
+    except Exception:
+        pass
+    payload = part.get_payload(decode=True)
+    if isinstance(payload, bytes):
+        return _decode_bytes(payload, part.get_content_charset())
+    payload = part.get_payload()
+    return payload if isinstance(payload, str) else ""
+
+
+def html_to_text(html: str) -> str:
+    converter = html2text.HTML2Text()
+    converter.body_width = 0
+    converter.ignore_images = True
+    converter.ignore_links = False
+    converter.ignore_emphasis = True
+    try:
+        return converter.handle(html).strip()
+    except Exception:
+        return re.sub(r"<[^>]+>", " ", html)
+
+
+def strip_reply(text: str) -> str:
+    """The author's own words: quoted history, forwarded parts and signature removed."""
+    if not text.strip():
+        return ""
+    try:
+        mail = _reply_parser.read(text=text)
+        first = mail.replies[0].body if mail.replies else text
+    except Exception:
+        first = text
+    own = "\n".join(line for line in first.splitlines() if not line.lstrip().startswith(">"))
+    return own.strip()
+
+
+def _walk_leaves(msg: Message):
+    """Leaves of the MIME tree, not descending into attached messages' own bodies."""
+    if msg.is_multipart():
+        for sub in msg.get_payload() or []:  # type: ignore[union-attr]
+            if isinstance(sub, Message):
+                yield from _walk_leaves(sub)
+    else:
+        yield msg
+
+
+def _message_ids(value: str) -> list[str]:
+    return _MSGID.findall(value)
+
+
+_OBSOLETE_HEADER = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
+
+
+def _repair_obsolete_headers(raw: bytes) -> bytes:
+    """RFC 2822 obsolete syntax allows space before the colon ("From  : ..."); the email
+    package reads such a header block as body. Rewrite only the header block."""
+    head, sep, body = raw.partition(b"\n\n")
+    return _OBSOLETE_HEADER.sub(rb"\1:", head) + sep + body
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Parse one message. Never raises: problems are defects, or ``fatal`` when hopeless."""
+    raw = normalise_newlines(raw)
+    defects: list[str] = []
+    if _OBSOLETE_HEADER.match(raw):
+        raw = _repair_obsolete_headers(raw)
+        defects.append("ObsoleteHeaderSyntax")
+    try:
+        msg: Message = message_from_bytes(raw, policy=policy.default)
+    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
+        defects.append(f"parser failed: {type(exc).__name__}")
+        msg = message_from_bytes(raw, policy=policy.compat32)
+    defects.extend(type(d).__name__ for d in getattr(msg, "defects", []))
+
+    message_id_list = _message_ids(header_str(msg, "Message-ID"))
+    message_id = message_id_list[0] if message_id_list else None
+    _, _, body = raw.partition(b"\n\n")
+    digest = hashlib.sha256()
+    digest.update((message_id or "").encode())
+    digest.update(b"\0")
+    digest.update(body if message_id else raw)
+    key = f"{message_id or 'no-id'}|{digest.hexdigest()[:32]}"
+
+    from_pairs = _addresses(msg, "From")
+    from_name, from_addr = from_pairs[0] if from_pairs else ("", "")
+    return_path_raw = header_str(msg, "Return-Path")
+    return_path = None
+    if return_path_raw:
+        return_path = parseaddr(return_path_raw)[1].lower() if return_path_raw.strip() != "<>" else ""
+
+    date = None
+    try:
+        date_header = header_str(msg, "Date")
+        if date_header:
+            date = parsedate_to_datetime(date_header)
+    except Exception:
+        defects.append("InvalidDateHeader")
+
+    plain: list[str] = []
+    html_parts: list[str] = []
+    attachments: list[Attachment] = []
+    calendars: list[str] = []
+    for part in _walk_leaves(msg):
+        try:
+            ctype = part.get_content_type()
+        except Exception:
+            ctype = "application/octet-stream"
+        try:
+            disposition = part.get_content_disposition()
+            filename = part.get_filename()
+        except Exception:
+            disposition, filename = None, None
+        if ctype == "text/calendar":
+            calendars.append(_part_text(part))
+            attachments.append(Attachment(filename, ctype, part))
+        elif disposition == "attachment" or filename or not ctype.startswith("text/"):
+            attachments.append(Attachment(filename and _as_text(filename), ctype, part))
+        elif ctype == "text/html":
+            html_parts.append(_part_text(part))
+        elif ctype.startswith("text/"):
+            plain.append(_part_text(part))
+
+    html = "\n".join(html_parts) if html_parts else None
+    text = "\n\n".join(p for p in plain if p.strip())
+    if not text.strip() and html:
+        text = html_to_text(html)
+    text = text.replace("\r\n", "\n")
+
+    fatal = None
+    if not from_addr and not text.strip() and not attachments:
+        fatal = "no sender address and no readable content"
+    elif not msg.keys():
+        fatal = "no headers"
+
+    return ParsedMail(
+        message=msg,
+        raw_size=len(raw),
+        key=key,
+        message_id=message_id,
+        subject=header_str(msg, "Subject"),
+        from_addr=from_addr,
+        from_name=from_name,
+        reply_to=[a for _, a in _addresses(msg, "Reply-To")],
+        to=[a for _, a in _addresses(msg, "To")],
+        cc=[a for _, a in _addresses(msg, "Cc")],
+        return_path=return_path,
+        date=date,
+        in_reply_to=_message_ids(header_str(msg, "In-Reply-To")),
+        references=_message_ids(header_str(msg, "References")),
+        text=text,
+        html=html,
+        reply_text=strip_reply(text),
+        attachments=attachments,
+        calendars=calendars,
+        defects=defects,
+        fatal=fatal,
+    )
+
+
+def as_email_message(msg: Message) -> EmailMessage | Message:
+    return msg

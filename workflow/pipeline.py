@@ -1,0 +1,174 @@
+"""The pipeline, end to end: intake → parse → classify → decide → outbox → render → send.
+
+``intake_pass`` follows each batch of mail from the mailbox to a committed state and only
+then settles the batch on the server; ``send_pass`` renders and sends what the outbox holds.
+Both work on one ``Runtime`` (config, clock, store) and touch the outside world only through
+the intake and transport objects they are given.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import lifecycle, outbox
+from .classify import Classification, ClassifyContext, classify
+from .clock import Clock
+from .config import Config
+from .decide import Decider, Decision
+from .lifecycle import Flag
+from .mailbox import QUARANTINE, Intake
+from .parse import parse
+from .render import Renderer
+from .store import Store
+
+log = logging.getLogger("callflow")
+
+
+@dataclass
+class Runtime:
+    config: Config
+    clock: Clock
+    store: Store
+    classify_context: ClassifyContext = field(init=False)
+    _renderer: Renderer | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.classify_context = ClassifyContext.from_config(self.config)
+
+    @property
+    def renderer(self) -> Renderer:
+        if self._renderer is None:
+            self._renderer = Renderer(self.config)
+        return self._renderer
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+@dataclass
+class IntakeReport:
+    handled: int = 0
+    duplicates: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_disposition: dict[str, int] = field(default_factory=dict)
+    queued: int = 0
+    commits: int = 0
+
+    def add(self, kind: str, decision: Decision) -> None:
+        self.handled += 1
+        self.by_kind[kind] = self.by_kind.get(kind, 0) + 1
+        self.by_disposition[decision.disposition] = self.by_disposition.get(decision.disposition, 0) + 1
+        self.queued += len(decision.queued)
+
+
+def process_message(rt: Runtime, data: bytes, ref: str, report: IntakeReport) -> str:
+    """Handle one raw message in memory; returns its disposition."""
+    now = rt.now
+    mail = parse(data)
+    seen = rt.store.messages.get(mail.key)
+    if seen is not None:
+        # The same message delivered (or read) again: settle it as before, act never twice.
+        report.duplicates += 1
+        log.info("duplicate message ref=%s: settled as %s", ref, seen["disposition"])
+        return seen["disposition"]
+    try:
+        cls = classify(mail, rt.classify_context)
+        decision = Decider(rt.config, rt.store, now).decide(mail, cls)
+    except Exception as exc:  # a bug must cost one message's handling, never the mail itself
+        log.error("message ref=%s could not be handled (%s): quarantined", ref, type(exc).__name__)
+        log.debug("handling failed", exc_info=True)
+        cls = Classification(
+            kind="unparseable", automatic=True, reply_allowed=False, rule="internal-error",
+            reason=f"internal error: {type(exc).__name__}: {exc}"[:300],
+        )
+        decision = Decision(QUARANTINE, note=cls.reason)
+    rt.store.messages.put(
+        {
+            "key": mail.key,
+            "at": now.isoformat(),
+            "kind": cls.kind,
+            "rule": cls.rule,
+            "intent": cls.intent,
+            "disposition": decision.disposition,
+            "applicant": decision.applicant,
+            "reason": cls.reason or decision.note,
+            "size": mail.raw_size,
+        }
+    )
+    report.add(cls.kind, decision)
+    # One line per message; no address, subject or body at INFO (privacy).
+    log.info(
+        "message ref=%s kind=%s rule=%s intent=%s state=%s queued=%s -> %s",
+        ref, cls.kind, cls.rule, cls.intent, decision.state_change or "-",
+        ",".join(decision.queued) or "-", decision.disposition,
+    )
+    return decision.disposition
+
+
+def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
+    """Read everything waiting, commit per batch, settle each batch after its commit."""
+    report = IntakeReport()
+    store = rt.store
+    state = store.checkpoints.get(intake.name)
+    if state is None:
+        state = store.checkpoints.put({"name": intake.name})
+    intake.open(state)
+    store.commit()  # the checkpoint (and any settlement redone on open)
+    report.commits += 1
+    for batch in intake.batches(rt.config.mailbox.batch_size):
+        settlements = [(item.ref, process_message(rt, item.data, item.ref, report)) for item in batch]
+        intake.mark_seen(batch, settlements)
+        store.commit()
+        report.commits += 1
+        intake.settle(settlements)
+    store.meta["last_poll"] = rt.now.isoformat()
+    store.commit()
+    report.commits += 1
+    return report
+
+
+def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
+    """Recover an interrupted run, then send what is due (rate-limited)."""
+    store = rt.store
+    journal = outbox.journal_for(store)
+    now = rt.now
+    recovered, uncertain = outbox.recover(store, journal, now)
+    if recovered or uncertain:
+        log.warning("send journal: %d sent and %d uncertain after an interruption", recovered, uncertain)
+    store.commit()
+    journal.clear()
+
+    def render(entry: dict[str, Any]):
+        return rt.renderer.render(entry, now)
+
+    def refused(entry: dict[str, Any], why: str) -> None:
+        record = store.applicants.get(entry["to"])
+        if record is not None:
+            lifecycle.set_flag(record, Flag.BOUNCED)
+            lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+            lifecycle.add_history(record, now, "send_refused", why[:200], "sender")
+
+    smtp = rt.config.smtp
+    try:
+        report = outbox.send_due(
+            store, transport, render, journal, now,
+            rate_per_minute=smtp.rate_per_minute, max_attempts=smtp.max_attempts,
+            retry_seconds=smtp.retry_seconds, on_refused=refused,
+        )
+    except BaseException:
+        # Whatever stopped us mid-run, the journal knows what went out: fold it in first.
+        outbox.recover(store, journal, now)
+        store.commit()
+        journal.clear()
+        raise
+    for entry in report.sent:
+        record = store.applicants.get(entry["to"])
+        if record is not None:
+            lifecycle.add_history(record, now, "sent", f"{entry['kind']} (outbox {entry['id']})", "callflow")
+    store.commit()
+    journal.clear()
+    return report

@@ -1,0 +1,204 @@
+"""State on disk: one TinyDB JSON file, written atomically once per batch.
+
+TinyDB rewrites its whole file on every insert, so writing per message would make a
+10,000-message backfill quadratic. callflow therefore keeps the state in memory as plain
+dicts (in TinyDB's own table layout, so the file stays a TinyDB database that TinyDB can
+open and query) and writes it with ``commit()`` once per batch of handled messages, through
+a storage class that replaces the file atomically (temp file, fsync, rename, mode 0600).
+
+Only this module touches the state file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from .errors import LockError, StorageError
+
+SCHEMA_VERSION = 1
+TABLES = ("_meta", "applicants", "outbox", "messages", "checkpoints")
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that never leaves a half-written file behind."""
+
+    def __init__(self, path: str | os.PathLike[str], **_: Any) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                text = fh.read()
+        except FileNotFoundError:
+            return None
+        if not text.strip():
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise StorageError(f"{self.path}: state file is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        # The rename is only durable once the directory entry is.
+        dir_fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def close(self) -> None:
+        pass
+
+
+class Table:
+    """One table in memory: documents by TinyDB doc id, plus a unique key index."""
+
+    def __init__(self, name: str, docs: dict[str, dict[str, Any]], key: str | None) -> None:
+        self.name = name
+        self.docs = docs
+        self.key = key
+        self._index: dict[str, str] = {}
+        self._next_id = 1 + max((int(i) for i in docs), default=0)
+        if key:
+            for doc_id, doc in docs.items():
+                if key in doc:
+                    self._index[doc[key]] = doc_id
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        doc_id = self._index.get(key)
+        return self.docs[doc_id] if doc_id is not None else None
+
+    def put(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """Insert, or replace the document with the same key."""
+        assert self.key is not None
+        k = doc[self.key]
+        doc_id = self._index.get(k)
+        if doc_id is None:
+            doc_id = str(self._next_id)
+            self._next_id += 1
+            self._index[k] = doc_id
+        self.docs[doc_id] = doc
+        return doc
+
+    def rekey(self, old: str, doc: dict[str, Any]) -> None:
+        """Move a document to a new key (erasure replaces the address by a tombstone)."""
+        doc_id = self._index.pop(old)
+        self._index[doc[self.key]] = doc_id  # type: ignore[index]
+        self.docs[doc_id] = doc
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.docs.values())
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+class Store:
+    """The whole state, loaded once, changed in memory, committed in one atomic write."""
+
+    KEYS = {"applicants": "email", "outbox": "key", "messages": "key", "checkpoints": "name"}
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = TinyDB(self.path, storage=AtomicJSONStorage)
+        self._storage: AtomicJSONStorage = self._db.storage  # type: ignore[assignment]
+        self._write_lock = FileLock(str(self.path) + ".lock")
+        self.commits = 0
+        self._load()
+
+    def _load(self) -> None:
+        data = self._storage.read() or {}
+        meta = data.get("_meta", {}).get("1", {})
+        schema = meta.get("schema", SCHEMA_VERSION)
+        if schema > SCHEMA_VERSION:
+            raise StorageError(
+                f"{self.path}: state schema {schema} is newer than this callflow understands ({SCHEMA_VERSION})"
+            )
+        self.meta: dict[str, Any] = {"schema": SCHEMA_VERSION, **meta}
+        self.applicants = Table("applicants", data.get("applicants", {}), "email")
+        self.outbox = Table("outbox", data.get("outbox", {}), "key")
+        self.messages = Table("messages", data.get("messages", {}), "key")
+        self.checkpoints = Table("checkpoints", data.get("checkpoints", {}), "name")
+        self._mtime = self._file_mtime()
+
+    def _file_mtime(self) -> float | None:
+        try:
+            return self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return None
+
+    def commit(self) -> None:
+        """Write everything in one atomic replacement of the file."""
+        data = {
+            "_meta": {"1": self.meta},
+            "applicants": self.applicants.docs,
+            "outbox": self.outbox.docs,
+            "messages": self.messages.docs,
+            "checkpoints": self.checkpoints.docs,
+        }
+        self._storage.write(data)
+        self.commits += 1
+        self._mtime = self._file_mtime()
+
+    def refresh(self) -> None:
+        """Reload if another process (an organiser's CLI command) committed meanwhile."""
+        if self._file_mtime() != self._mtime:
+            self._load()
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float = 30.0) -> Iterator[Store]:
+        """Hold the write lock for a read-modify-commit cycle shared with other processes."""
+        try:
+            self._write_lock.acquire(timeout=timeout)
+        except Timeout:
+            raise LockError(f"{self.path}: state is locked by another callflow process") from None
+        try:
+            self.refresh()
+            yield self
+        finally:
+            self._write_lock.release()
+
+    def tinydb(self) -> TinyDB:
+        """The underlying TinyDB, for ad-hoc read queries over the committed file."""
+        return self._db
+
+
+@contextlib.contextmanager
+def instance_lock(storage_path: Path) -> Iterator[None]:
+    """Refuse a second daemon on the same storage."""
+    lock = FileLock(str(storage_path) + ".daemon.lock")
+    storage_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise LockError(
+            f"{storage_path}: another callflow daemon is already running on this storage"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()

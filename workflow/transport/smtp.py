@@ -1,0 +1,107 @@
+"""SMTP sending with aiosmtplib: TLS or STARTTLS verified by default, login from env.
+
+callflow's pipeline is synchronous; this class owns one event loop and one connection that
+is reused for a run of sends and reopened when the server dropped it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from ..config import Smtp
+from ..errors import TransportError
+
+
+def tls_context(ca_file: object | None) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        context.load_verify_locations(cafile=str(ca_file))
+    return context
+
+
+class SmtpSendError(TransportError):
+    def __init__(self, message: str, permanent: bool, refused: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.refused = refused or []
+
+
+class SmtpTransport:
+    def __init__(self, settings: Smtp) -> None:
+        self.settings = settings
+        self.password = settings.password("smtp")
+        self.loop = asyncio.new_event_loop()
+        self.client: aiosmtplib.SMTP | None = None
+
+    def _new_client(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        context = tls_context(s.ca_file)
+        return aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            use_tls=s.security == "tls",
+            start_tls=s.security == "starttls",
+            tls_context=context if s.security != "none" else None,
+            timeout=s.timeout_seconds,
+        )
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = self._new_client()
+        await client.connect()
+        if self.settings.username:
+            await client.login(self.settings.username, self.password or "")
+        return client
+
+    def connect(self) -> None:
+        """Open (or reopen) the connection; raises TransportError with a clear reason."""
+        try:
+            self.client = self.loop.run_until_complete(self._connect())
+        except ssl.SSLError as exc:
+            raise SmtpSendError(f"smtp: TLS with {self.settings.host} failed: {exc.reason or exc}", False) from None
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            raise SmtpSendError(f"smtp: login as {self.settings.username} refused: {exc.message}", True) from None
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            raise SmtpSendError(
+                f"smtp: cannot connect to {self.settings.host}:{self.settings.port}: {exc}", False
+            ) from None
+
+    def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> None:
+        if self.client is None or not self.client.is_connected:
+            self.connect()
+        assert self.client is not None
+        try:
+            errors, _ = self.loop.run_until_complete(
+                self.client.send_message(message, sender=sender, recipients=recipients)
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients]
+            refused = [r.recipient for r in exc.recipients]
+            text = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
+            raise SmtpSendError(f"smtp: recipient refused: {text}", all(c >= 500 for c in codes), refused) from None
+        except aiosmtplib.SMTPResponseException as exc:
+            self._drop()
+            raise SmtpSendError(f"smtp: server said {exc.code} {exc.message}", exc.code >= 500) from None
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            self._drop()
+            raise SmtpSendError(f"smtp: sending failed: {exc}", False) from None
+        if errors:
+            text = "; ".join(f"{addr}: {resp.code} {resp.message}" for addr, resp in errors.items())
+            raise SmtpSendError(f"smtp: recipient refused: {text}", True, list(errors))
+
+    def _drop(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.close()
+        self.client = None
+
+    def close(self) -> None:
+        if self.client is not None and self.client.is_connected:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                self.loop.run_until_complete(self.client.quit())
+        self._drop()
+        self.loop.close()
