@@ -55,7 +55,12 @@ CASES: list[tuple] = [
     ("I don't have any questions, I will attend.", "confirm", False, "en"),
     ("Dear Anna,\n\nI will attend." + SIGNATURE_EN, "confirm", False, "en"),
     ("Yes, I will attend." + GMAIL_QUOTE, "confirm", False, "en"),
-    ("> please decline if you cannot attend\n> please delete my data\nThanks, I'll be there.", "confirm", False, "en"),
+    (
+        "> please decline if you cannot attend\n> please delete my data\nThanks, I'll be there.",
+        "confirm",
+        False,
+        "en",
+    ),
     ("See you there!\n-- \nTom Example | unsubscribe from the newsletter", "confirm", False, "en"),
     # hard-wrapped line: the cue spans the line break
     (
@@ -179,7 +184,12 @@ CASES: list[tuple] = [
     ("Merci de supprimer mes données personnelles.", "erasure", False, "fr"),
     ("Je souhaite participer à la réunion.", "interest", False, "fr"),
     ("Est-ce que la réunion sera enregistrée ?", "question", True, "fr"),
-    ("Je viens de recevoir votre message. Est-il possible de participer seulement le premier jour ?", "question", True, "fr"),
+    (
+        "Je viens de recevoir votre message. Est-il possible de participer seulement le premier jour ?",
+        "question",
+        True,
+        "fr",
+    ),
     # --- Dutch -------------------------------------------------------------------------------------
     ("Ik bevestig mijn deelname.", "confirm", False, "nl"),
     ("Ik kom graag!", "confirm", False, "nl"),
@@ -218,6 +228,103 @@ CASES: list[tuple] = [
     ("Vorrei partecipare al workshop.", "interest", False, "it"),
     ("È possibile partecipare solo il primo giorno?", "question", True, "it"),
     ("Non posso ancora confermare.", "none", True, None),
+    # --- regressions from probing realistic mails ---------------------------------------------------
+    ("I am attending a conference next week, so I will reply later.", "none", False, None),
+    ("Please confirm that I can attend.", "question", True, "en"),
+    ("I have received the invitation and will attend.", "confirm", False, "en"),
+    ("I have received the invitation and won't be able to attend.", "decline", False, "en"),
+    ("I won't miss it!", "confirm", False, "en"),
+    ("I look forward to attending.", "confirm", True, "en"),
+    ("I hope I can attend.", "confirm", True, "en"),
+    ("Please let me know if you need anything else.", "none", False, None),
+    ("Hello, I'd like to ask whether I can bring a colleague?", "question", True, "en"),
+    (
+        "Hi Anna,\nthanks for the mail. I will attend.\nThanks,\nTom\nFirm Ltd | If you no longer wish to"
+        " receive mail from us, unsubscribe here",
+        "confirm",
+        False,
+        "en",
+    ),
+    (
+        "Hallo,\n\nvielen Dank für die Einladung. Leider bin ich an beiden Tagen verhindert.",
+        "decline",
+        False,
+        "de",
+    ),
+    ("Hiermit ziehe ich meine Bewerbung zurück.", "withdraw", False, "de"),
+    ("Gerne nehme ich teil.", "confirm", False, "de"),
+    ("Ich kann am ersten Tag nicht, aber am zweiten Tag bin ich dabei.", "confirm", True, "de"),
+    ("Ich kann das Formular nicht öffnen.", "none", False, None),
+    ("Ja, gerne!", "confirm", True, "de"),
+    ("Hierbij trek ik mijn aanmelding in.", "withdraw", False, "nl"),
+    ("Graag neem ik deel.", "confirm", False, "nl"),
+    ("Oui, avec plaisir !", "confirm", True, "fr"),
+    (
+        "Buongiorno,\nsarei felice di partecipare all'incontro.\nCordiali saluti\nGiulia",
+        "confirm",
+        False,
+        "it",
+    ),
+    ("Non vedo l'ora di partecipare!", "confirm", True, "it"),
+    (
+        "Hola:\n\nDesafortunadamente no podré participar por motivos de agenda.\n\nUn saludo,\nPablo",
+        "decline",
+        False,
+        "es",
+    ),
+    ("No sé si podré asistir.", "none", True, None),
+    ("Thanks", "question", True, None, "When does the meeting start?"),
+    # found by running the labelled set in tests/data/classify through the parser
+    (
+        "Sehr geehrte Damen und Herren,\n\nich würde gerne am Online-Arbeitsgruppentreffen am 24. und 25. März\n"
+        "teilnehmen. Ich arbeite seit acht Jahren in der Bewährungshilfe.",
+        "interest",
+        False,
+        "de",
+    ),
+    (
+        "hiermit ziehe ich meine Bewerbung für das Arbeitsgruppentreffen am 24./25. März zurück.",
+        "withdraw",
+        False,
+        "de",
+    ),
+    (
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nBonjour,\n\nje retire ma candidature pour la réunion."
+        "\n\nJulien\n-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEEqdX563\n-----END PGP SIGNATURE-----",
+        "withdraw",
+        False,
+        "fr",
+    ),
+    (
+        "Hi, please count me in for the working group meeting in March. I'm a psychotherapist.",
+        "interest",
+        False,
+        "en",
+    ),
+    (
+        "I'm very sorry, but I cannot attend after all - a court hearing has been scheduled for 24 March and I"
+        " have to be there. Please give my place to someone else.",
+        "decline",
+        False,
+        "en",
+    ),
+    (
+        "I don't want to withdraw, just asking about the time.",
+        "question",
+        True,
+        None,
+        "Question about the time (not a withdrawal)",
+    ),
+    ("Goedemorgen,\n\nIs er een maximum aantal deelnemers per organisatie?", "question", True, "nl"),
+    ("¿Es necesario tener experiencia previa?", "question", True, "es"),
+    (
+        "On Wed, Mar 02, 2022 at 10:15:03AM +0100, Working group contact wrote:\n> Dear Erik,\n> thank you.\n\n"
+        "Which time zone is that -- CET or CEST?\n\n> If you want us to delete it, or to withdraw\n"
+        "> your interest, simply reply to this message.\n\nDone, I filled it in.",
+        "question",
+        True,
+        None,
+    ),
     # --- mixed languages, nothing at all ---------------------------------------------------------------
     ("Thanks a lot! Ich komme gerne.", "confirm", False, "de"),
     ("Thank you for organising this.", "none", False, None),
@@ -326,13 +433,16 @@ KB_TEXT = (
 
 
 def test_throughput_on_a_1kb_message() -> None:
-    """Not a timed unit test: measures and reports; the floor only catches a pathological slowdown."""
+    """Not a timed unit test: measures and reports (best of three, the machine may be shared);
+    the floor only catches a pathological slowdown such as a backtracking pattern."""
     text = (KB_TEXT * 2)[:1024]
     assert detect_intent(text).intent == "confirm"
-    n = 2000
-    started = time.perf_counter()
-    for _ in range(n):
-        detect_intent(text, "Re: Invitation: working group meeting", invited=True)
-    rate = n / (time.perf_counter() - started)
-    print(f"\ndetect_intent throughput on 1 KB: {rate:,.0f} messages/second")
-    assert rate > 200
+    n = 700
+    rates = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(n):
+            detect_intent(text, "Re: Invitation: working group meeting", invited=True)
+        rates.append(n / (time.perf_counter() - started))
+    print(f"\ndetect_intent throughput on 1 KB: {max(rates):,.0f} messages/second")
+    assert max(rates) > 200

@@ -207,3 +207,28 @@ def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> No
     assert sorted(m["To"].addresses[0].addr_spec for m in sent) == ["a@example.org", "b@example.org"]
     rows = cli_json([*base, "outbox", "list", "--json", "--all"], capsys)
     assert sorted(r["status"] for r in rows) in (["sent", "sent"], ["sent", "uncertain"])
+
+
+def test_backfill_commits_once_per_batch_not_per_message(tmp_path: Path) -> None:
+    """TinyDB rewrites its whole file per write: a backfill must write it per batch."""
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.maildir import MaildirIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    data = base_config(tmp_path)
+    data["mailbox"]["batch_size"] = 250
+    cfg = config_mod.load(write_config(tmp_path, data))
+    inbox = tmp_path / "mail"
+    for i in range(600):
+        raw = mails.survey(f"p{i}@example.org", f"P {i}", str(i)) if i % 3 else mails.inquiry(
+            f"Q{i} <q{i}@example.net>", question=False)
+        deliver(inbox, f"{1000 + i}.m{i}", raw)
+    rt = Runtime(cfg, Clock(config_mod.load(write_config(tmp_path, data)).event.deadline.replace(month=3, day=1)),
+                 Store(cfg.storage.path))
+    report = intake_pass(rt, MaildirIntake(cfg.mailbox))
+    assert report.handled == 600 and report.queued == 600
+    # 1 checkpoint commit + 3 batches (250, 250, 100) + 1 final = 5 writes for 600 messages.
+    assert report.commits == 5 and rt.store.commits == 5
+    assert len(list((inbox / ".Processed" / "cur").iterdir())) == 600

@@ -23,6 +23,7 @@ from .store import Store
 
 AUTO_REPLIED = "auto-replied"
 AUTO_GENERATED = "auto-generated"
+ACCEPTS_CONFIRMATION = {State.INVITED.value, State.CONFIRMED.value, State.DECLINED.value}
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|antw|rif|r|wg|fw|fwd|tr|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 
 
@@ -167,13 +168,32 @@ class Decider:
             )
         return decision
 
+    def _thread_owner(self, mail: ParsedMail) -> str | None:
+        """The applicant a reply belongs to, by the Message-IDs of mail callflow sent them."""
+        ids = set(mail.in_reply_to) | set(mail.references)
+        if not ids:
+            return None
+        for entry in self.store.outbox:
+            if entry["message_id"] in ids and entry.get("applicant"):
+                return entry["applicant"]
+        return None
+
     def _on_applicant_message(self, mail: ParsedMail, cls: Classification) -> Decision:
         email = cls.applicant_email
         if not email:
             return Decision(ATTENTION, note="mail without a sender address")
+        if self.store.applicants.get(email) is None:
+            # Someone answering from another address (a colleague's, a private one): the
+            # thread says whose application it is.
+            owner = self._thread_owner(mail)
+            if owner and self.store.applicants.get(owner) is not None:
+                email = owner
         existing = self.store.applicants.get(email)
         record = self._record(email, cls.applicant_name)
         decision = Decision(PROCESSED, applicant=email)
+        if cls.intent == "confirm" and record.get("state") not in ACCEPTS_CONFIRMATION:
+            # "Yes, I will attend" before any invitation is interest, not a confirmation.
+            cls.intent = "interest"
         asks = cls.intent == "question" or cls.needs_attention
         context = {
             "reply_subject": reply_subject(mail.subject, self.config.event.name),

@@ -8,8 +8,8 @@ pass with the clock fixed before the survey deadline, and prints what callflow d
 from __future__ import annotations
 
 import argparse
-import logging
 import email
+import logging
 import shutil
 import tempfile
 from email import policy

@@ -54,7 +54,8 @@ class AtomicJSONStorage(Storage):
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+                # json.dumps uses the C encoder; json.dump streams through the slow Python one.
+                fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)

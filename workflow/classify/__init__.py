@@ -10,10 +10,11 @@ left is an applicant writing, whose own words give the intent.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..parse import ParsedMail
-from . import bounces, guards, intents, itip, spam, survey
+from . import bounces, guards, intents, itip, rules, survey
 
 KINDS = (
     "survey_response",
@@ -72,14 +73,16 @@ class ClassifyContext:
     organisers: set[str]
     survey_senders: set[str]
     survey_labels: dict[str, str]  # normalised label → canonical field
+    rules: list[rules.Rule] = field(default_factory=list)
 
     @classmethod
-    def from_config(cls, config: Any) -> ClassifyContext:
+    def from_config(cls, config: Any, rules_dir: Path | None = None) -> ClassifyContext:
         return cls(
             own_addresses=set(config.own_addresses),
             organisers=set(config.organiser_addresses),
             survey_senders=set(config.survey.senders),
             survey_labels=survey.build_label_index(config.survey.fields),
+            rules=rules.load_rules(rules_dir or config.rules_dir),
         )
 
 
@@ -109,26 +112,87 @@ def classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     if mail.from_addr in ctx.survey_senders:
         return _classify_survey(mail, ctx)
 
+    rule = rules.first_match(ctx.rules, _facts(mail, ctx, automatic=verdict is not None))
+    if rule is not None:
+        return _apply_rule(mail, ctx, rule, verdict)
+
     if verdict is not None:
         kind = {"list": "list", "bounce_sender": "bounce"}.get(verdict.kind, "auto_reply")
         return _robot(kind, f"guard:{verdict.kind}", verdict.reason)
 
-    spam_reason = spam.spam_reason(mail)
-    if spam_reason:
-        return _robot("spam", "guard:spam", spam_reason)
-
     if mail.from_addr in ctx.organisers:
-        return Classification(
-            kind="organiser_command",
-            automatic=False,
-            reply_allowed=True,
-            rule="builtin:organiser",
-            applicant_email=None,
-            needs_attention=True,
-            reason="mail from an organiser",
-        )
+        return _organiser(mail)
 
     return _classify_applicant(mail)
+
+
+ROBOT_KINDS = frozenset({"auto_reply", "bounce", "list", "spam", "unparseable"})
+
+
+def _facts(mail: ParsedMail, ctx: ClassifyContext, automatic: bool) -> rules.Facts:
+    flags = set()
+    if automatic:
+        flags.add("automatic")
+    if mail.calendars:
+        flags.add("has_calendar_reply")
+    if any(a.content_type != "text/calendar" for a in mail.attachments):
+        flags.add("has_attachment")
+    if mail.in_reply_to or mail.references:
+        flags.add("is_reply")
+    if mail.from_addr in ctx.organisers:
+        flags.add("from_organiser")
+    if mail.from_addr in ctx.survey_senders:
+        flags.add("from_survey_sender")
+    if mail.html is not None and not mail.text_from_plain:
+        flags.add("html_only")
+    return rules.Facts(
+        headers=mail.header_all,
+        from_addr=mail.from_addr,
+        to=mail.to + mail.cc,
+        reply_to=mail.reply_to,
+        subject=mail.subject,
+        body_text=lambda: mail.reply_text,
+        attachments=[(a.content_type, a.filename or "") for a in mail.attachments],
+        flags=flags,
+    )
+
+
+def _apply_rule(
+    mail: ParsedMail, ctx: ClassifyContext, rule: rules.Rule, verdict: guards.RobotVerdict | None
+) -> Classification:
+    out = rule.outcome
+    name = rule.name
+    if out.kind == "survey_response":
+        result = _classify_survey(mail, ctx)
+    elif out.kind == "applicant_message":
+        result = _classify_applicant(mail)
+    elif out.kind == "organiser_command":
+        result = _organiser(mail)
+    else:
+        result = _robot(out.kind, name, out.reason)
+    result.rule = name
+    result.reason = out.reason or result.reason
+    if out.intent:
+        result.intent = out.intent
+    if out.needs_attention is not None:
+        result.needs_attention = out.needs_attention
+    result.folder = out.folder
+    if verdict is not None and out.kind != "survey_response":
+        # The guard's word is final: a robot is never answered, whatever the rule says.
+        result.automatic = True
+        result.reply_allowed = False
+    return result
+
+
+def _organiser(mail: ParsedMail) -> Classification:
+    return Classification(
+        kind="organiser_command",
+        automatic=False,
+        reply_allowed=True,
+        rule="builtin:organiser",
+        needs_attention=True,
+        reason="mail from an organiser",
+    )
 
 
 def _classify_survey(mail: ParsedMail, ctx: ClassifyContext) -> Classification:

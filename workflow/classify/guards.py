@@ -81,7 +81,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.header import Header, decode_header, make_header
 from email.message import Message
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
+
+from ..addresses import address_pairs
 
 __all__ = ["RobotVerdict", "is_out_of_office_subject", "robot_verdict"]
 
@@ -216,7 +218,7 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     if not values:
         return []
     try:
-        pairs = getaddresses(values)
+        pairs = address_pairs(values)
     except Exception:
         pairs = []
         for value in values:

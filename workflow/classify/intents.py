@@ -136,6 +136,11 @@ def _alt(words: str) -> str:
 _END = r"\s*(?:[,.!;]|$)"  # end of clause
 
 
+# A short in-clause gap for cues that start with a verb or object ("ziehe … zurück",
+# "bin ich … verhindert"): the subject pronoun may sit inside it (V2 inversion).
+_ANY = r"[^,;:!?\n]{0,80}?"
+
+
 def _gap(*subjects: str, n: int = 50) -> str:
     """A short in-clause gap that does not pass another subject pronoun, so that a cue
     starts at the subject nearest to its verb ("ich wusste, dass ich teilnehme")."""
@@ -143,6 +148,8 @@ def _gap(*subjects: str, n: int = 50) -> str:
     return rf"(?:(?!\b(?:{subj})\b)[^,;:!?\n]){{0,{n}}}?"
 
 
+# One cue per line: the tables read as tables.
+# fmt: off
 # --- English -----------------------------------------------------------------------------
 # Subject + up to six auxiliary/adverb words + verb: explicit enough that "the link will come"
 # or "I come from Berlin" are not attendance, loose enough for "I'm afraid I won't be able to
@@ -161,13 +168,19 @@ EN_AUX = _alt(
 EN_FRAME = rf"{EN_SUBJ}(?: {EN_AUX}){{0,6}} "
 EN_ATTEND = _alt(
     "attend|attending|come|coming|participate|participating|join|joining|take part|taking part|"
-    "be there|be present|be in attendance|make it|making it|be with you|be part of it|"
+    "be there|be present|be in attendance|make it|making it|be part of it|"
     "be part of the (?:meeting|workshop|event|session)s?"
 )
-EN_NOT_ATTEND = r"\b(?! from\b| back\b| across\b| up\b| to (?:the conclusion|terms|mind)\b)"
-_EN_ATTEND_T = "attend attending come coming participate participating join joining part there present attendance make making with"
+# Not our meeting: "I come from Vienna", "I'll come back to you", "I'm attending a conference".
+EN_NOT_ATTEND = (
+    r"\b(?! from\b| back\b| across\b| up\b| to (?:the conclusion|terms|mind)\b"
+    r"| (?:in |at )?(?:a|an|another|my|his|her|some)\b)"
+)
+_EN_ATTEND_T = "attend attending come coming participate participating join joining part there present attendance make making"
 
 _cue("en", "confirm", "attend", _EN_ATTEND_T, rf"{EN_FRAME}{EN_ATTEND}{EN_NOT_ATTEND}", negated="decline", desire=True)
+# The subject is earlier in the sentence: "I got the invitation and will attend."
+_cue("en", "confirm", "attend", _EN_ATTEND_T, rf"\band(?: {EN_AUX}){{1,6}} {EN_ATTEND}{EN_NOT_ATTEND}", negated="decline", desire=True)
 _cue("en", "confirm", "confirm", "confirm confirming reconfirm",
      rf"{EN_FRAME}(?:confirm|confirming|reconfirm)\b(?! (?:whether|if|when|that you|receipt)\b)")
 _cue("en", "confirm", "confirm", "confirm confirming confirmed",
@@ -176,7 +189,13 @@ _cue("en", "confirm", "confirmed", "confirmed", r"^(?:yes[,! ]+)?confirmed[.! ]*
 _cue("en", "confirm", "accept", "accept accepting",
      rf"{EN_FRAME}accept(?:ing)?(?: (?:the|your|this))?(?: kind)? (?:invitation|invite|offer|place|spot|seat)\b")
 _cue("en", "confirm", "accept", "accept", r"\b(?:i|we) (?:gladly |happily |hereby )?accept(?: with (?:pleasure|thanks))?[.! ]*$")
-_cue("en", "confirm", "count-me-in", "count in", r"\bcount (?:me|us) in\b|^(?:yes[,! ]+)?i'?m in[.! ]*$")
+_cue("en", "confirm", "count-me-in", "count", r"(?<!please )(?<!kindly )\bcount (?:me|us) in\b")
+# "Please count me in for the meeting": asking to be included, i.e. an application
+_cue("en", "interest", "count-me-in", "count", r"\b(?:please|kindly) count (?:me|us) in\b")
+_cue("en", "confirm", "count-me-in", "in", r"^(?:yes[,! ]+)?i'?m in[.! ]*$")
+_cue("en", "confirm", "look-forward", "forward",
+     r"\blook(?:ing)? forward to (?:attending|participating|joining|taking part|being there|the meeting|the workshop|seeing you there)\b",
+     attention=True)
 _cue("en", "confirm", "see-you", "see", r"\bsee you (?:there|then|on (?:the )?\d|on (?:monday|tuesday|wednesday|thursday|friday))\b")
 
 _cue("en", "decline", "decline", "decline declining cancel miss pass",
@@ -194,7 +213,8 @@ _cue("en", "decline", "impossible", "impossible possible",
      rf"\b(?:impossible|not possible) for (?:me|us) to {EN_ATTEND}\b", negated=KEEP)
 _cue("en", "decline", "prevented", "prevented", r"\bprevented from (?:attending|joining|participating|coming)\b", negated=KEEP)
 _cue("en", "decline", "regrets", "regrets", r"\b(?:send|sending|give|with) (?:my|our) regrets\b", negated=KEEP)
-_cue("en", "decline", "count-me-out", "out", r"\bcount (?:me|us) out\b|^(?:sorry[, ]+)?i'?m out[.! ]*$", negated=KEEP)
+_cue("en", "decline", "count-me-out", "count", r"\bcount (?:me|us) out\b", negated=KEEP)
+_cue("en", "decline", "count-me-out", "out", r"^(?:sorry[, ]+)?i'?m out[.! ]*$", negated=KEEP)
 
 _cue("en", "withdraw", "withdraw", "withdraw withdrawing retract retracting pull pulling drop dropping back backing step stepping",
      rf"{EN_FRAME}(?:withdraw|withdrawing|retract|retracting|pull out|pulling out|drop out|dropping out|back out|backing out|step back|stepping back|step down)\b")
@@ -203,13 +223,15 @@ _cue("en", "withdraw", "withdraw", "withdraw withdrawing withdrawal",
      r"|\bwithdraw(?:ing|al)? from (?:the|this) (?:call|meeting|event|workshop|selection|process|programme|program|list|waitlist|waiting list)\b")
 _cue("en", "withdraw", "cancel-registration", "cancel cancelling canceling cancellation remove delete retract",
      r"\b(?:cancel|cancell?ing|cancellation of|remove|delete|retract) (?:my|our) (?:application|registration|participation|candidacy|sign-?up|place|spot|seat|attendance|submission)\b")
-_cue("en", "withdraw", "give-up-place", "give release free hand return someone",
+_cue("en", "decline", "give-up-place", "give release free hand return someone",
      r"\b(?:give up|release|free up|hand back|return) (?:my|our) (?:place|spot|seat)\b"
      r"|\b(?:give|offer) (?:my|our) (?:place|spot|seat) to (?:someone|somebody|another)\b"
      r"|\bsomeone else (?:can|could|may) (?:have|take) (?:my|our) (?:place|spot|seat)\b")
 _cue("en", "withdraw", "withdraw", "withdrawal withdraw", r"^(?:withdrawal|withdraw)[.! ]*$")
 _cue("en", "withdraw", "no-longer-interested", "interested",
      r"\bno longer interested\b|\bnot interested (?:anymore|any more|any longer)\b|^not interested[.! ]*$", negated=KEEP)
+# Only someone who has a place can give it up: that is the answer to an invitation (decline),
+# whereas withdrawing an application needs no place.
 # "Remove me from the list" in a call for participants most likely means the participant or
 # waiting list; "your (mailing) list" is the unsubscribe idiom (erasure, below).
 _cue("en", "withdraw", "remove-from-list", "remove take delete",
@@ -223,12 +245,14 @@ _cue("en", "erasure", "delete-data", "deletion erasure removal",
 _cue("en", "erasure", "delete-data", "deleted erased removed purged destroyed",
      r"\b(?:my|our)(?: personal)? (?:data|information|details) (?:to be |be |being |should be |must be )?(?:deleted|erased|removed|purged|destroyed)\b")
 _cue("en", "erasure", "right-to-be-forgotten", "right", r"\bright to (?:be forgotten|erasure|deletion)\b")
-_cue("en", "erasure", "unsubscribe", "unsubscribe unsubscribing opt out",
-     r"\bunsubscrib(?:e|ing)\b|\bopt(?:ing)?[- ]?out\b(?! of (?:the|this) (?:meeting|event|workshop|selection|process)\b)")
-_cue("en", "erasure", "stop-contact", "stop cease contact email e mail write",
-     r"\b(?:stop|cease) (?:e-?mailing|contacting|writing to|sending (?:me|us))\b"
-     r"|\b(?:do not|don't|never) (?:contact|e-?mail|write to) (?:me|us) (?:again|any ?more|any longer)\b",
-     negated=KEEP)
+_cue("en", "erasure", "unsubscribe", "unsubscribe unsubscribing opt optout",
+     # footer phrasing ("click here to unsubscribe", "unsubscribe here") is not the sender asking
+     r"\b(?<!here to )(?<!link to )(?<!you can )(?<!you may )unsubscrib(?:e|ing)\b(?! (?:here|at any time|below|link)\b)"
+     r"|\bopt(?:ing)?[- ]?out\b(?! of (?:the|this) (?:meeting|event|workshop|selection|process)\b)")
+_cue("en", "erasure", "stop-contact", "stop cease",
+     r"\b(?:stop|cease) (?:e-?mailing|contacting|writing to|sending (?:me|us))\b", negated=KEEP)
+_cue("en", "erasure", "stop-contact", "again anymore more longer",
+     r"\b(?:do not|don't|never) (?:contact|e-?mail|write to) (?:me|us) (?:again|any ?more|any longer)\b", negated=KEEP)
 _cue("en", "erasure", "unsubscribe", "remove take delete",
      r"\b(?:remove|take|delete) (?:me|us|my (?:name|address|e-?mail(?: address)?)) (?:from|off) (?:(?:the|this|all) (?:mailing|distribution|contact|e-?mail|newsletter) lists?|(?:your|all your|all) (?:(?:mailing|distribution|contact|e-?mail|newsletter) )?lists?)\b")
 
@@ -246,7 +270,7 @@ _cue("en", "interest", "want-to-attend", "apply participate part attend join reg
 
 # --- German --------------------------------------------------------------------------------
 # Verb-final and V2 word order: subject … verb within one clause, with a gap.
-DE_GAP = _gap("ich", "wir")
+DE_GAP = _gap("ich", "wir", n=80)  # verb-final: "ich würde gerne am … 24. und 25. März teilnehmen"
 DE_SUBJ = r"\b(?:ich|wir)\b"
 DE_ATTEND = _alt(
     "teilnehmen|teilzunehmen|teilnehme|dabei sein|dabei zu sein|da sein|kommen|komme|anwesend sein|"
@@ -256,50 +280,52 @@ _DE_ATTEND_T = "teilnehmen teilzunehmen teilnehme dabei da kommen komme anwesend
 _cue("de", "confirm", "attend", _DE_ATTEND_T,
      rf"{DE_SUBJ}{DE_GAP}\b{DE_ATTEND}\b(?! (?:aus|von|zuruck)\b)", negated="decline", desire=True)
 _cue("de", "confirm", "attend", "nehme nehmen teil",
-     rf"\b(?:nehme|wir nehmen|nehmen wir)\b{DE_GAP}\bteil\b", negated="decline", desire=True)
+     rf"\b(?:nehme|wir nehmen|nehmen wir)(?: ich)?\b{_ANY}\bteil\b", negated="decline", desire=True)
 _cue("de", "confirm", "attend", "bin sind dabei",
-     rf"\b(?:bin|sind)\b{DE_GAP}\bdabei\b", negated="decline", desire=True)
+     rf"\b(?:bin(?: ich)?|sind(?: wir)?)\b{_ANY}\bdabei\b", negated="decline", desire=True)
 _cue("de", "confirm", "attend", "komme", r"\bkomme (?:ich|wir|gerne|gern)\b", negated="decline", desire=True)
 _cue("de", "confirm", "confirm", "bestatige bestaetige", r"\bbesta(?:e)?tige\b")
 _cue("de", "confirm", "confirm", "bestatigen bestaetigen zusagen akzeptiere",
      rf"{DE_SUBJ}{DE_GAP}\b(?:besta(?:e)?tigen|zusagen|akzeptiere)\b")
 _cue("de", "confirm", "confirm", "zusage teilnahmebestatigung",
      r"\b(?:meine|unsere|hiermit) (?:verbindliche |feste )?(?:zusage|teilnahmebestatigung)\b")
-_cue("de", "confirm", "confirm", "sage", rf"\bsage\b{DE_GAP}\bzu{_END}")
-_cue("de", "confirm", "accept", "nehme einladung", rf"\bnehme\b{DE_GAP}\beinladung\b{DE_GAP}\ban{_END}")
+_cue("de", "confirm", "confirm", "sage", rf"\bsage\b{_ANY}\bzu{_END}")
+_cue("de", "confirm", "look-forward", "freue",
+     rf"\bfreue (?:mich|uns)\b{_ANY}\b(?:teilnahme|teilzunehmen|dabei zu sein|treffen|austausch)\b", attention=True)
+_cue("de", "confirm", "accept", "nehme einladung", rf"\bnehme\b{_ANY}\beinladung\b{_ANY}\ban{_END}")
 
 _cue("de", "decline", "decline", "absagen ablehnen", rf"{DE_SUBJ}{DE_GAP}\b(?:absagen|ablehnen)\b")
-_cue("de", "decline", "decline", "sage lehne", rf"\b(?:sage|lehne)\b{DE_GAP}\bab{_END}")
+_cue("de", "decline", "decline", "sage lehne", rf"\b(?:sage|lehne)\b{_ANY}\bab{_END}")
 _cue("de", "decline", "decline", "absage", r"\b(?:meine|unsere|hiermit) absage\b|^absage\b", negated=KEEP)
-_cue("de", "decline", "prevented", "verhindert", rf"\b(?:bin|sind|ware|waren|bin leider)\b{DE_GAP}\bverhindert\b", negated=KEEP)
+_cue("de", "decline", "prevented", "verhindert", rf"\b(?:bin|sind|ware|waren|bin leider)\b{_ANY}\bverhindert\b", negated=KEEP)
 _cue("de", "decline", "cannot", "kann",
-     rf"\bkann(?: (?:ich|wir))?(?: leider)?(?: doch)?(?: leider)? nicht(?: mehr)?{_END}", negated=KEEP)
+     rf"\bkann(?: (?:ich|wir))?\b[^,;:!?\n]{{0,30}}?\bnicht(?: mehr)?{_END}", negated=KEEP)
 _cue("de", "decline", "cannot", "moglichkeit",
-     rf"\bkeine moglichkeit\b{DE_GAP}\bteil(?:zunehmen|nahme)\b", negated=KEEP)
+     rf"\bkeine moglichkeit\b{_ANY}\bteil(?:zunehmen|nahme)\b", negated=KEEP)
 
-_cue("de", "withdraw", "withdraw", "ziehe trete", rf"\b(?:ziehe|trete)\b{DE_GAP}\bzuruck\b")
+_cue("de", "withdraw", "withdraw", "ziehe trete", rf"\b(?:ziehe|trete)\b{_ANY}\bzuruck\b")
 _cue("de", "withdraw", "withdraw", "zuruckziehen zuruckzuziehen stornieren annullieren widerrufen zuruckgezogen storniert",
-     rf"\b(?:bewerbung|anmeldung|teilnahme|kandidatur|interessensbekundung|registrierung)\b{DE_GAP}\b(?:zuruckziehen|zuruckzuziehen|stornieren|zu stornieren|annullieren|widerrufen|zuruckgezogen|storniert)\b")
+     rf"\b(?:bewerbung|anmeldung|teilnahme|kandidatur|interessensbekundung|registrierung)\b{_ANY}\b(?:zuruckziehen|zuruckzuziehen|stornieren|zu stornieren|annullieren|widerrufen|zuruckgezogen|storniert)\b")
 _cue("de", "withdraw", "withdraw", "storniere widerrufe",
-     rf"\b(?:storniere|widerrufe)\b{DE_GAP}\b(?:bewerbung|anmeldung|teilnahme)\b")
+     rf"\b(?:storniere|widerrufe)\b{_ANY}\b(?:bewerbung|anmeldung|teilnahme)\b")
 _cue("de", "withdraw", "deregister", "melde abmelden",
-     rf"\bmelde\b{DE_GAP}\bab{_END}|\bmich\b{DE_GAP}\babmelden\b")
+     rf"\bmelde\b{_ANY}\bab{_END}|\bmich\b{_ANY}\babmelden\b")
 _cue("de", "withdraw", "no-longer-interested", "interesse interessiert",
      r"\bkein(?:e|en)? interesse\b|\bnicht (?:mehr|langer) interessiert\b", negated=KEEP)
 _cue("de", "withdraw", "remove-from-list", "streichen entfernen nehmen",
-     rf"\b(?:streichen|entfernen|nehmen) sie mich\b{DE_GAP}\b(?:liste|teilnehmerliste|warteliste)\b")
-_cue("de", "withdraw", "give-up-place", "platz",
-     rf"\bplatz\b{DE_GAP}\b(?:freigeben|abgeben|weitergeben|zur verfugung stellen)\b")
+     rf"\b(?:streichen|entfernen|nehmen) sie mich\b{_ANY}\b(?:liste|teilnehmerliste|warteliste)\b")
+_cue("de", "decline", "give-up-place", "platz",
+     rf"\bplatz\b{_ANY}\b(?:freigeben|abgeben|weitergeben|zur verfugung stellen)\b")
 
-_cue("de", "erasure", "delete-data", "loschen", rf"\bloschen sie\b{DE_GAP}\bdaten\b")
+_cue("de", "erasure", "delete-data", "loschen", rf"\bloschen sie\b{_ANY}\bdaten\b")
 _cue("de", "erasure", "delete-data", "loschen geloscht entfernen vernichten",
-     rf"\b(?:meine|unsere) (?:personenbezogenen |personlichen |gesamten |samtlichen )?daten\b{DE_GAP}\b(?:loschen|zu loschen|geloscht|entfernen|vernichten)\b")
+     rf"\b(?:meine|unsere) (?:personenbezogenen |personlichen |gesamten |samtlichen )?daten\b{_ANY}\b(?:loschen|zu loschen|geloscht|entfernen|vernichten)\b")
 _cue("de", "erasure", "delete-data", "datenloschung loschung",
-     rf"\bdatenloschung\b|\bloschung\b{DE_GAP}\bdaten\b")
+     rf"\bdatenloschung\b|\bloschung\b{_ANY}\bdaten\b")
 _cue("de", "erasure", "right-to-be-forgotten", "recht", r"\brecht auf (?:vergessenwerden|vergessen werden|vergessen|loschung)\b")
 _cue("de", "erasure", "unsubscribe", "newsletter verteiler mailverteiler mailingliste abbestellen",
-     rf"\b(?:newsletter|verteiler|e-?mail-?verteiler|mailverteiler|mailingliste)\b{DE_GAP}\b(?:abmelden|austragen|streichen|entfernen|nehmen|loschen)\b|\babbestellen\b")
-_cue("de", "erasure", "stop-contact", "mehr",
+     rf"\b(?:newsletter|verteiler|e-?mail-?verteiler|mailverteiler|mailingliste)\b{_ANY}\b(?:abmelden|austragen|streichen|entfernen|nehmen|loschen)\b|\babbestellen\b")
+_cue("de", "erasure", "stop-contact", "mails emails nachrichten zusendungen",
      r"\bkeine (?:weiteren )?(?:e-?mails|mails|nachrichten|zusendungen) mehr\b", negated=KEEP)
 
 _cue("de", "interest", "interested", "interessiere interessieren interessiert",
@@ -323,28 +349,30 @@ _cue("fr", "confirm", "confirm", "confirme confirmer confirmons",
 _cue("fr", "confirm", "confirm", "confirme",
      r"\bconfirme (?:ma|notre) (?:participation|presence|venue|inscription)\b")
 _cue("fr", "confirm", "accept", "accepte acceptons", r"\bj'accepte\b|\bnous acceptons\b")
+_cue("fr", "confirm", "look-forward", "hate impatient impatiente",
+     r"\b(?:j'ai hate|impatiente?) de (?:participer|vous retrouver|vous voir)\b", attention=True)
 
 _cue("fr", "decline", "decline", "decline decliner declinons refuse refuser",
      rf"{FR_SUBJ}{FR_GAP}\b(?:decline|decliner|declinons|refuse|refuser)\b")
 _cue("fr", "decline", "cannot", "pourrai peux pourrais vais",
      rf"\bje ne (?:pourrai|peux|pourrais|vais)(?: malheureusement| helas)? pas{_END}", negated=KEEP)
 _cue("fr", "decline", "unavailable", "indisponible empeche empechee disponible",
-     rf"\b(?:suis|serai|serons|sommes)\b{FR_GAP}\b(?:indisponible|empeche|empechee|pas disponible)\b", negated=KEEP)
+     rf"\b(?:suis|serai|serons|sommes)\b{_ANY}\b(?:indisponible|empeche|empechee|pas disponible)\b", negated=KEEP)
 _cue("fr", "decline", "impossible", "impossible",
      r"\bimpossible (?:pour moi |pour nous )?d(?:e |')(?:participer|venir|assister|etre present)", negated=KEEP)
 
 _cue("fr", "withdraw", "withdraw", "retire retirer retirons",
-     rf"\bretir(?:e|er|ons)\b{FR_GAP}\b(?:candidature|inscription|participation|demande)\b")
+     rf"\bretir(?:e|er|ons)\b{_ANY}\b(?:candidature|inscription|participation|demande)\b")
 _cue("fr", "withdraw", "cancel-registration", "annule annuler annulez",
-     rf"\bannul(?:e|er|ez)\b{FR_GAP}\b(?:mon inscription|ma participation|ma candidature|ma place|ma demande)\b")
+     rf"\bannul(?:e|er|ez)\b{_ANY}\b(?:mon inscription|ma participation|ma candidature|ma place|ma demande)\b")
 _cue("fr", "withdraw", "withdraw", "desiste desister desistons desinscrire desinscris desinscrit",
      r"\b(?:me|nous) desist(?:e|er|ons)\b|\bme desinscri(?:re|s|t)\b(?! (?:de|d') ?(?:la|votre|cette|vos) (?:liste|newsletter|lettre))")
-_cue("fr", "withdraw", "no-longer-interested", "plus",
+_cue("fr", "withdraw", "no-longer-interested", "interesse interessee interesses interessees",
      r"\bne (?:suis|sommes) plus interess\w*|\bplus interess\w* (?:par|pour)\b", negated=KEEP)
-_cue("fr", "withdraw", "give-up-place", "ceder ceder laisse libere", r"\b(?:ceder|laisse|libere|laisser|liberer) ma place\b")
+_cue("fr", "decline", "give-up-place", "ceder ceder laisse libere", r"\b(?:ceder|laisse|libere|laisser|liberer) ma place\b")
 
 _cue("fr", "erasure", "delete-data", "supprimer supprimez supprime effacer effacez efface retirer retirez detruire detruisez",
-     rf"\b(?:supprim\w*|effac\w*|retir\w*|detrui\w*)\b{FR_GAP}\b(?:mes|nos) (?:donnees|informations|coordonnees)\b")
+     rf"\b(?:supprim\w*|effac\w*|retir\w*|detrui\w*)\b{_ANY}\b(?:mes|nos) (?:donnees|informations|coordonnees)\b")
 _cue("fr", "erasure", "delete-data", "suppression effacement",
      r"\b(?:suppression|effacement) de (?:toutes )?(?:mes|nos) (?:donnees|informations|coordonnees)\b")
 _cue("fr", "erasure", "right-to-be-forgotten", "droit", r"\bdroit a l'(?:oubli|effacement)\b")
@@ -360,7 +388,7 @@ _cue("fr", "interest", "apply", "postuler candidater inscrire candidat candidate
 
 # --- Dutch ---------------------------------------------------------------------------------
 NL_SUBJ = r"\b(?:ik|wij|we)\b"
-NL_GAP = _gap("ik", "wij", "we")
+NL_GAP = _gap("ik", "wij", "we", n=80)
 NL_ATTEND = _alt(
     "deelnemen|deel te nemen|neem deel|kom|komen|aanwezig zijn|aanwezig zal zijn|aanwezig|erbij zijn|erbij|"
     "er bij zijn|er zijn|meedoen|mee doen|doe mee|aansluiten|sluit aan|van de partij"
@@ -369,41 +397,43 @@ _NL_ATTEND_T = "deelnemen deel kom komen aanwezig erbij bij zijn meedoen mee aan
 _cue("nl", "confirm", "attend", _NL_ATTEND_T,
      rf"{NL_SUBJ}{NL_GAP}\b{NL_ATTEND}\b(?! (?:uit|terug|erop|er op|erachter|achter|van|gevoegd|gezet)\b)", negated="decline", desire=True)
 _cue("nl", "confirm", "attend", "kom", r"\bkom (?:ik|we|wij)\b", negated="decline", desire=True)
-_cue("nl", "confirm", "attend", "neem deel", rf"\bneem\b{NL_GAP}\bdeel\b", negated="decline", desire=True)
+_cue("nl", "confirm", "attend", "neem deel", rf"\bneem(?: ik)?\b{_ANY}\bdeel\b", negated="decline", desire=True)
 _cue("nl", "confirm", "attend", "ben zijn erbij bij aanwezig partij",
-     rf"\b(?:ben|zijn)\b{NL_GAP}\b(?:erbij|er bij|aanwezig|van de partij)\b", negated="decline", desire=True)
+     rf"\b(?:ben(?: ik)?|zijn(?: we| wij)?)\b{_ANY}\b(?:erbij|er bij|aanwezig|van de partij)\b", negated="decline", desire=True)
 _cue("nl", "confirm", "confirm", "bevestig bevestigen", rf"{NL_SUBJ}{NL_GAP}\bbevestig(?:en)?\b")
 _cue("nl", "confirm", "confirm", "bevestig", r"\bbevestig (?:ik|we|wij|hierbij|graag|bij deze|mijn|onze)\b")
 _cue("nl", "confirm", "accept", "accepteer aanvaard accepteren aanvaarden",
      rf"{NL_SUBJ}{NL_GAP}\b(?:accepteer|aanvaard|accepteren|aanvaarden)\b")
-_cue("nl", "confirm", "accept", "uitnodiging", rf"\bneem\b{NL_GAP}\buitnodiging\b{NL_GAP}\baan\b")
+_cue("nl", "confirm", "accept", "uitnodiging", rf"\bneem\b{_ANY}\buitnodiging\b{_ANY}\baan\b")
+_cue("nl", "confirm", "look-forward", "kijk",
+     rf"\bkijk\b{_ANY}\buit\b{_ANY}\b(?:deel te nemen|deelname|bijeenkomst)\b", attention=True)
 
 _cue("nl", "decline", "cannot", "kan",
-     rf"\bkan(?: (?:ik|we|wij))?(?: helaas)? (?:er )?niet(?: bij zijn| bij)?{_END}", negated=KEEP)
-_cue("nl", "decline", "prevented", "verhinderd", rf"\b(?:ben|zijn)\b{NL_GAP}\bverhinderd\b", negated=KEEP)
-_cue("nl", "decline", "decline", "zeg", rf"\bzeg\b{NL_GAP}\baf{_END}")
+     rf"\bkan(?: (?:ik|we|wij))?\b[^,;:!?\n]{{0,30}}?\bniet(?: bij zijn| bij)?{_END}", negated=KEEP)
+_cue("nl", "decline", "prevented", "verhinderd", rf"\b(?:ben|zijn)\b{_ANY}\bverhinderd\b", negated=KEEP)
+_cue("nl", "decline", "decline", "zeg", rf"\bzeg\b{_ANY}\baf{_END}")
 _cue("nl", "decline", "decline", "afzeggen zeggen afslaan bedanken",
      rf"{NL_SUBJ}{NL_GAP}\b(?:afzeggen|af zeggen|af te zeggen|afslaan|moet bedanken)\b")
 
-_cue("nl", "withdraw", "withdraw", "trek", rf"\btrek\b{NL_GAP}\b(?:in|terug){_END}")
+_cue("nl", "withdraw", "withdraw", "trek", rf"\btrek\b{_ANY}\b(?:in|terug){_END}")
 _cue("nl", "withdraw", "withdraw", "intrekken trekken annuleren terugtrekken",
-     rf"\b(?:aanmelding|inschrijving|kandidatuur|deelname|sollicitatie)\b{NL_GAP}\b(?:intrekken|in te trekken|annuleren|te annuleren|terugtrekken|terug te trekken)\b")
+     rf"\b(?:aanmelding|inschrijving|kandidatuur|deelname|sollicitatie)\b{_ANY}\b(?:intrekken|in te trekken|annuleren|te annuleren|terugtrekken|terug te trekken)\b")
 _cue("nl", "withdraw", "cancel-registration", "annuleer",
-     rf"\bannuleer\b{NL_GAP}\b(?:aanmelding|inschrijving|deelname)\b")
-_cue("nl", "withdraw", "deregister", "meld", rf"\bmeld\b{NL_GAP}\baf{_END}")
+     rf"\bannuleer\b{_ANY}\b(?:aanmelding|inschrijving|deelname)\b")
+_cue("nl", "withdraw", "deregister", "meld", rf"\bmeld\b{_ANY}\baf{_END}")
 _cue("nl", "withdraw", "no-longer-interested", "interesse geinteresseerd",
      r"\bgeen interesse\b|\bniet (?:meer|langer) geinteresseerd\b", negated=KEEP)
-_cue("nl", "withdraw", "give-up-place", "plaats plek",
-     rf"\bmijn (?:plaats|plek)\b{NL_GAP}\b(?:vrijgeven|afstaan|doorgeven|geven)\b")
+_cue("nl", "decline", "give-up-place", "plaats plek",
+     rf"\bmijn (?:plaats|plek)\b{_ANY}\b(?:vrijgeven|afstaan|doorgeven|geven)\b")
 
 _cue("nl", "erasure", "delete-data", "verwijder verwijderen verwijdert",
-     rf"\bverwijder\w*\b{NL_GAP}\b(?:mijn|onze) (?:persoons)?gegevens\b")
+     rf"\bverwijder\w*\b{_ANY}\b(?:mijn|onze) (?:persoons)?gegevens\b")
 _cue("nl", "erasure", "delete-data", "gegevens persoonsgegevens",
-     rf"\b(?:mijn|onze) (?:persoons)?gegevens\b{NL_GAP}\b(?:verwijderen|wissen|te verwijderen|te wissen|verwijderd|gewist)\b"
+     rf"\b(?:mijn|onze) (?:persoons)?gegevens\b{_ANY}\b(?:verwijderen|wissen|te verwijderen|te wissen|verwijderd|gewist)\b"
      r"|\bverwijdering van (?:al )?(?:mijn|onze) (?:persoons)?gegevens\b")
 _cue("nl", "erasure", "right-to-be-forgotten", "recht", r"\brecht op (?:vergetelheid|verwijdering|gegevenswissing)\b")
 _cue("nl", "erasure", "unsubscribe", "uitschrijven schrijf nieuwsbrief mailinglijst verzendlijst",
-     rf"\buitschrijven\b|\bschrijf\b{NL_GAP}\buit\b|\b(?:nieuwsbrief|mailinglijst|verzendlijst)\b{NL_GAP}\b(?:afmelden|uitschrijven|verwijderen|halen)\b")
+     rf"\buitschrijven\b|\bschrijf\b{_ANY}\buit\b|\b(?:nieuwsbrief|mailinglijst|verzendlijst)\b{_ANY}\b(?:afmelden|uitschrijven|verwijderen|halen)\b")
 
 _cue("nl", "interest", "interested", "geinteresseerd interesse",
      rf"{NL_SUBJ}{NL_GAP}\b(?:geinteresseerd|interesse)\b", negated="withdraw")
@@ -424,27 +454,29 @@ _cue("es", "confirm", "attend",
 _cue("es", "confirm", "confirm", "confirmo confirmar", r"\bconfirmo\b|\b(?:puedo|podre|podemos)(?: \w+)? confirmar\b")
 _cue("es", "confirm", "accept", "acepto aceptamos", r"\bacept(?:o|amos)\b")
 _cue("es", "confirm", "count-me-in", "cuente cuenten", r"\bcuenten? conmigo\b")
+_cue("es", "confirm", "look-forward", "ganas",
+     r"\b(?:con (?:muchas )?ganas de|tengo (?:muchas )?ganas de) (?:participar|asistir|veros|verles)\b", attention=True)
 
 _cue("es", "decline", "decline", "declino rechazo", r"\b(?:declino|rechazo)\b")
 _cue("es", "decline", "decline", "declinar rechazar cancelar",
-     rf"\b(?:debo|tengo que|lamento|lamentablemente debo)\b{_gap('yo')}\b(?:declinar|rechazar|cancelar)\b(?! mi\b)")
+     rf"\b(?:debo|tengo que|lamento|lamentablemente debo)\b{_ANY}\b(?:declinar|rechazar|cancelar)\b(?! mi\b)")
 _cue("es", "decline", "cannot", "puedo podre podremos posible",
      rf"\bno (?:puedo|podre|podremos|me es posible|me sera posible){_END}", negated=KEEP)
 _cue("es", "decline", "unavailable", "disponible indisponible",
      r"\bno (?:estare|estoy|estaremos) disponibles?\b|\bestoy indisponible\b", negated=KEEP)
 
 _cue("es", "withdraw", "withdraw", "retiro retirar retire retiramos",
-     rf"\bretir(?:o|ar|e|amos)\b{_gap('yo')}\b(?:solicitud|candidatura|inscripcion|participacion|postulacion)\b")
+     rf"\bretir(?:o|ar|e|amos)\b{_ANY}\b(?:solicitud|candidatura|inscripcion|participacion|postulacion)\b")
 _cue("es", "withdraw", "cancel-registration", "cancelar cancelo cancele cancelen",
      r"\bcancel(?:ar|o|e|en)\b(?: \w+){0,3}? (?:inscripcion|solicitud|participacion|registro|candidatura|plaza)\b")
 _cue("es", "withdraw", "deregister", "baja", r"\bdar(?:me|nos) de baja\b")
 _cue("es", "withdraw", "no-longer-interested", "interesado interesada interesados interesadas interesa",
      r"\bya no (?:estoy|estamos) interesad\w*|\bya no me interesa\b", negated=KEEP)
-_cue("es", "withdraw", "give-up-place", "renuncio ceder cedo",
+_cue("es", "decline", "give-up-place", "renuncio ceder cedo",
      r"\brenuncio\b(?: \w+){0,3}? (?:plaza|participacion|lugar)\b|\bced(?:er|o) mi (?:plaza|lugar)\b")
 
 _cue("es", "erasure", "delete-data", "borrar borren borre borrad eliminar eliminen elimine suprimir supriman suprima destruir",
-     rf"\b(?:borr\w*|elimin\w*|suprim\w*|destru\w*)\b{_gap('yo')}\b(?:mis|nuestros) datos\b")
+     rf"\b(?:borr\w*|elimin\w*|suprim\w*|destru\w*)\b{_ANY}\b(?:mis|nuestros) datos\b")
 _cue("es", "erasure", "delete-data", "supresion eliminacion borrado cancelacion",
      r"\b(?:supresion|eliminacion|borrado|cancelacion) de (?:todos )?(?:mis|nuestros) datos\b")
 _cue("es", "erasure", "right-to-be-forgotten", "derecho", r"\bderecho (?:al olvido|de supresion|de cancelacion)\b")
@@ -452,7 +484,7 @@ _cue("es", "erasure", "unsubscribe", "baja suscripcion desuscribir desuscribirme
      r"\bbaja de (?:la|su|vuestra) lista\b|\bcancelar (?:la|mi) suscripcion\b|\bdes(?:u|in)scrib\w*")
 
 _cue("es", "interest", "interested", "interesado interesada interesados interesadas",
-     rf"\b(?:estoy|estamos)\b{_gap('yo')}\binteresad[oa]s?\b", negated="withdraw")
+     rf"\b(?:estoy|estamos)\b{_ANY}\binteresad[oa]s?\b", negated="withdraw")
 _cue("es", "interest", "interested", "interesa", r"\bme interesa\b", negated="withdraw")
 _cue("es", "interest", "apply", "postular postularme inscribirme aplicar candidatura registrarme",
      r"\b(?:quiero|quisiera|me gustaria|deseo)(?: \w+)? (?:postular|postularme|inscribirme|aplicar|presentar mi candidatura|registrarme)\b")
@@ -461,41 +493,45 @@ _cue("es", "interest", "interest", "interes", r"\bmi interes en\b")
 # --- Italian -------------------------------------------------------------------------------
 IT_MODAL = _alt(
     "posso|potro|possiamo|potremo|vorrei|vorremmo|desidero|spero di|mi piacerebbe|riesco a|riusciro a|"
-    "intendo|conto di|sono felice di|saro felice di|ho intenzione di"
+    "intendo|conto di|sono felice di|saro felice di|ho intenzione di|"
+    "sarei (?:felice|lieto|lieta|contento|contenta|onorato|onorata) di|saro (?:lieto|lieta|contento|contenta) di"
 )
 IT_INF = _alt("partecipare|esserci|essere presente|venire|unirmi|collegarmi|intervenire")
 _cue("it", "confirm", "attend",
-     "partecipero parteciperemo saro saremo verro posso potro possiamo potremo vorrei vorremmo desidero spero piacerebbe riesco riusciro intendo conto felice intenzione",
+     "partecipero parteciperemo saro saremo verro posso potro possiamo potremo vorrei vorremmo desidero spero piacerebbe riesco riusciro intendo conto felice intenzione sarei lieto lieta contento contenta onorato onorata",
      rf"\b(?:partecipero|parteciperemo|ci saro'?|ci saremo|saro'? present[ei]|saremo presenti|saro li|verro|{IT_MODAL}(?: \w+)? {IT_INF})\b",
      negated="decline", desire=True)
 _cue("it", "confirm", "confirm", "confermo confermare", r"\bconfermo\b|\b(?:posso|potro)(?: \w+)? confermare\b")
 _cue("it", "confirm", "accept", "accetto accettiamo", r"\baccett(?:o|iamo)\b")
+# "non vedo l'ora" (can't wait) holds a "non" that negates nothing
+_cue("it", "confirm", "look-forward", "ora", r"\bnon vedo l'ora di (?:partecipare|esserci|vedervi)\b", negated=KEEP,
+     attention=True)
 
 _cue("it", "decline", "cannot", "potro posso riesco riusciro potremo possiamo",
      rf"\bnon (?:potro|posso|riesco|riusciro|potremo|possiamo){_END}", negated=KEEP)
 _cue("it", "decline", "decline", "declinare disdire rinunciare",
-     rf"\b(?:devo|dobbiamo)\b{_gap('io')}\b(?:declinare|disdire|rinunciare)\b")
+     rf"\b(?:devo|dobbiamo)\b{_ANY}\b(?:declinare|disdire|rinunciare)\b")
 _cue("it", "decline", "decline", "declino", r"\bdeclino\b")
 _cue("it", "decline", "prevented", "impossibilitato impossibilitata impedito impedita",
-     rf"\b(?:sono|saro)\b{_gap('io')}\b(?:impossibilitat[oa]|impedit[oa])\b", negated=KEEP)
+     rf"\b(?:sono|saro)\b{_ANY}\b(?:impossibilitat[oa]|impedit[oa])\b", negated=KEEP)
 
 _cue("it", "withdraw", "withdraw", "ritiro ritirare ritiriamo",
-     rf"\britir(?:o|are|iamo)\b{_gap('io')}\b(?:candidatura|iscrizione|domanda|partecipazione)\b")
+     rf"\britir(?:o|are|iamo)\b{_ANY}\b(?:candidatura|iscrizione|domanda|partecipazione)\b")
 _cue("it", "withdraw", "cancel-registration", "annullare annullo annullate cancellare cancello cancellate disdire disdico",
-     rf"\b(?:annull\w*|cancell\w*|disdi\w*)\b{_gap('io')}\b(?:mia|nostra) (?:iscrizione|candidatura|partecipazione|domanda|registrazione)\b")
+     rf"\b(?:annull\w*|cancell\w*|disdi\w*)\b{_ANY}\b(?:mia|nostra) (?:iscrizione|candidatura|partecipazione|domanda|registrazione)\b")
 _cue("it", "withdraw", "withdraw", "rinuncio", r"\brinuncio\b")
 _cue("it", "withdraw", "no-longer-interested", "interessato interessata interessati interessate interessa",
      r"\bnon (?:sono|siamo) piu interessat\w*|\bnon mi interessa piu\b", negated=KEEP)
 
 _cue("it", "erasure", "delete-data", "cancellare cancellate cancelli eliminare eliminate rimuovere rimuovete distruggere",
-     rf"\b(?:cancell\w*|elimin\w*|rimuov\w*|distrugg\w*)\b{_gap('io')}\b(?:i )?(?:miei|nostri) dati\b")
+     rf"\b(?:cancell\w*|elimin\w*|rimuov\w*|distrugg\w*)\b{_ANY}\b(?:i )?(?:miei|nostri) dati\b")
 _cue("it", "erasure", "delete-data", "cancellazione", r"\bcancellazione (?:di tutti )?(?:dei|di) (?:miei )?dati\b")
 _cue("it", "erasure", "right-to-be-forgotten", "diritto", r"\bdiritto all'oblio\b|\bdiritto alla cancellazione\b")
 _cue("it", "erasure", "unsubscribe", "disiscrivermi disiscrivere disiscrizione iscrizione",
      r"\bdisiscriv\w*|\bdisiscrizione\b|\bannullare l'iscrizione alla (?:newsletter|mailing list)\b")
 
 _cue("it", "interest", "interested", "interessato interessata interessati interessate",
-     rf"\b(?:sono|siamo)\b{_gap('io')}\binteressat[oaie]\b", negated="withdraw")
+     rf"\b(?:sono|siamo)\b{_ANY}\binteressat[oaie]\b", negated="withdraw")
 _cue("it", "interest", "interested", "interessa", r"\bmi interessa\b", negated="withdraw")
 _cue("it", "interest", "apply", "candidarmi iscrivermi registrarmi candidatura",
      r"\b(?:vorrei|desidero)(?: \w+)? (?:candidarmi|iscrivermi|registrarmi|presentare (?:la mia )?candidatura)\b")
@@ -506,6 +542,8 @@ _cue("it", "interest", "apply", "candidarmi iscrivermi registrarmi candidatura",
 _cue("en", "erasure", "gdpr", "gdpr dsgvo rgpd avg art article artikel articolo articulo",
      r"\b(?:gdpr|dsgvo|rgpd|avg|art(?:icle|ikel|icolo|iculo)? ?17)\b", weak=True)
 
+
+# fmt: on
 
 # Trigger index: word → cue indexes.
 _TRIGGERS: dict[str, tuple[int, ...]] = {}
@@ -532,7 +570,9 @@ _NEG_IN = {
 # Negation just before the cue: negation raising ("I don't think I can attend") and the
 # pre-verbal "no"/"non" of Spanish and Italian (with an optional clitic: "no me será posible").
 _NEG_BEFORE = {
-    "en": re.compile(r"\b(?:don't|do not|didn't|did not|doesn't) (?:think|believe|expect|suppose|see)\b|\bdoubt\b"),
+    "en": re.compile(
+        r"\b(?:don't|do not|didn't|did not|doesn't) (?:think|believe|expect|suppose|see)\b|\bdoubt\b"
+    ),
     "de": re.compile(r"\b(?:glaube|denke|meine) (?:nicht|kaum)\b|\bbezweifle\b"),
     "fr": re.compile(r"\bne (?:pense|crois)(?: vraiment)? pas\b|\bdoute\b"),
     "nl": re.compile(r"\b(?:denk|geloof|verwacht) (?:het )?niet\b|\btwijfel\b"),
@@ -570,8 +610,12 @@ _COND_BEFORE = {
     "en": re.compile(r"\b(?:if|unless|in case|provided|whether|once|as soon as|assuming)\b|\bunsure\b"),
     "de": re.compile(r"\b(?:wenn|falls|sofern|ob|sobald|soweit|im falle)\b|\bunsure\b"),
     "fr": re.compile(r"\b(?:si|s'il|au cas ou|a condition|des que|lorsque)\b(?! ?[,!.])|\bunsure\b"),
-    "nl": re.compile(r"\b(?:als (?:ik|het|er|u|jullie|dat|we|wij)|indien|tenzij|mits|of (?:ik|het|er|we|wij)|zodra)\b|\bunsure\b"),
-    "es": re.compile(r"\b(?:si|a menos que|en caso de|siempre que|siempre y cuando|cuando)\b(?! ?[,!.])|\bunsure\b"),
+    "nl": re.compile(
+        r"\b(?:als (?:ik|het|er|u|jullie|dat|we|wij)|indien|tenzij|mits|of (?:ik|het|er|we|wij)|zodra)\b|\bunsure\b"
+    ),
+    "es": re.compile(
+        r"\b(?:si|a menos que|en caso de|siempre que|siempre y cuando|cuando)\b(?! ?[,!.])|\bunsure\b"
+    ),
     "it": re.compile(r"\b(?:se|qualora|a meno che|nel caso|purche|sempre che)\b|\bunsure\b"),
 }
 # A condition after the cue: it counts, but a person should look ("I'll attend if I get leave").
@@ -599,19 +643,28 @@ _HEDGE_GATE = frozenset(w.split()[0].split("-")[0] for w in _HEDGE_WORDS.split("
 # Desire words in an attendance cue: "I would like to attend" is interest, not a confirmation.
 _DESIRE = {
     "en": re.compile(r"\b(?:like|love|want|wanna|wish|hope|hoping|keen|eager)\b"),
-    "de": re.compile(r"\b(?:mochte|moechte|mochten|will|wollen|wurde|wuerde|wurden|hatte|haette|hoffe|wunsche|interesse|interessiert)\b"),
-    "fr": re.compile(r"\b(?:souhaite|souhaiterais|souhaiterions|voudrais|voudrions|veux|aimerais|aimerions|espere|interesse|interessee|envie|desire)\b"),
+    "de": re.compile(
+        r"\b(?:mochte|moechte|mochten|will|wollen|wurde|wuerde|wurden|hatte|haette|hoffe|wunsche|interesse|interessiert)\b"
+    ),
+    "fr": re.compile(
+        r"\b(?:souhaite|souhaiterais|souhaiterions|voudrais|voudrions|veux|aimerais|aimerions|espere|interesse|interessee|envie|desire)\b"
+    ),
     "nl": re.compile(r"\b(?:wil|wilde|zou|zouden|willen|hoop|hoopte|interesse|geinteresseerd)\b"),
     "es": re.compile(r"\b(?:quiero|quisiera|gustaria|deseo|desearia|espero|encantaria)\b"),
     "it": re.compile(r"\b(?:vorrei|vorremmo|desidero|spero|piacerebbe|voglio)\b"),
 }
+# An obligation inside an attendance cue is about something else: "a court hearing has been
+# scheduled and I have to be there" (nobody confirms with "I have to attend your meeting").
+_OBLIGATION = re.compile(r"\b(?:have to|has to|had to|need to|needs to|must|got to|gotta)\b")
 # Goes with a GDPR mention to make it an erasure request; access requests are not erasure.
 _GDPR_REQUEST = re.compile(
     r"\b(?:delet\w*|eras\w*|remov\w*|forget|forgotten|request|demand|invoke|exercis\w*|\w*losch\w*|antrag|beantrag\w*|"
     r"verlang\w*|suppr\w*|effac\w*|demande|verwijder\w*|verzoek|borr\w*|elimin\w*|solicit\w*|cancell\w*|richiest\w*|"
     r"art(?:icle|ikel|icolo|iculo)? ?17)\b"
 )
-_GDPR_ACCESS = re.compile(r"\b(?:access|auskunft|acces|inzage|acceso|accesso|copy|kopie|copie|art(?:icle|ikel)? ?15)\b")
+_GDPR_ACCESS = re.compile(
+    r"\b(?:access|auskunft|acces|inzage|acceso|accesso|copy|kopie|copie|art(?:icle|ikel)? ?15)\b"
+)
 
 # Question openers at the start of a clause. Strong ones make a question without a "?";
 # weak ones only tell which clause of a "?" sentence is the interrogative one.
@@ -621,7 +674,7 @@ _OPENERS = {
         "do i need|do you know|i have (?:a|some|two|a few|one more) questions?|i had a question|quick question|"
         "i was wondering|i wonder|i would like to know|i'd like to know|i want to know|"
         "please let me know (?:when|how|whether|what|where|which|if (?:i|it|there|we|my))|please advise|please tell me|"
-        "i(?:'d| would) like to ask|i want(?:ed)? to ask|"
+        "i(?:'d| would) like to ask|i want(?:ed)? to ask|please confirm|kindly confirm|can you confirm|"
         "could i|may i|might i",
         "can i|do i|do you|does|did|how|what|when|where|which|who|why|will|shall i|should i|is|are|am i|"
         "have you|has|would",
@@ -629,7 +682,7 @@ _OPENERS = {
     "de": (
         "konnen sie|konnten sie|kannst du|konntest du|wurden sie|ist es moglich|ware es moglich|gibt es|"
         "ich habe (?:eine|noch eine|einige|zwei) fragen?|ich hatte eine frage|ich wollte fragen|ich mochte fragen|"
-        "ich wurde gerne wissen|mich wurde interessieren|bekomme ich|erhalte ich|wissen sie",
+        "ich wurde gerne wissen|mich wurde interessieren|bekomme ich|erhalte ich|wissen sie|bitte besta(?:e)?tigen sie",
         "kann ich|darf ich|muss ich|soll ich|habe ich|bin ich|wird es|werden|wann|wie|was|wo|welche[rsmn]?|"
         "wer|warum|wieso|weshalb|haben sie|sind sie",
     ),
@@ -637,7 +690,7 @@ _OPENERS = {
         "est-ce que|est-il possible|serait-il possible|pourriez-vous|pourriez vous|pouvez-vous|pouvez vous|"
         "puis-je|pourrais-je|peut-on|y a-t-il|y aura-t-il|j'ai une question|j'ai (?:quelques|deux) questions|"
         "je voudrais savoir|j'aimerais savoir|je souhaiterais savoir|savez-vous|auriez-vous|avez-vous|"
-        "pourrais-tu|peux-tu",
+        "pourrais-tu|peux-tu|merci de (?:me )?confirmer",
         "comment|quand|quel|quelle|quels|quelles|pourquoi|combien|ou|qui|que",
     ),
     "nl": (
@@ -649,44 +702,56 @@ _OPENERS = {
     "es": (
         "es posible|seria posible|podria|podrian|podrias|pueden|puede usted|tengo una pregunta|"
         "tengo (?:unas|algunas|dos) preguntas|quisiera saber|me gustaria saber|queria saber|queria preguntar|"
-        "quisiera preguntar",
-        "puedo|cuando|como|donde|cual|cuales|que|hay|habra|quien|por que|cuanto",
+        "quisiera preguntar|por favor confirme|podrian confirmar",
+        "puedo|cuando|como|donde|cual|cuales|que|hay|habra|quien|por que|cuanto|es necesario|hace falta|necesito|debo",
     ),
     "it": (
         "e possibile|sarebbe possibile|potrebbe|potreste|potete|ho una domanda|ho (?:alcune|qualche|due) domande|"
-        "vorrei sapere|volevo chiedere|volevo sapere|sapete|sa dirmi",
+        "vorrei sapere|volevo chiedere|volevo sapere|sapete|sa dirmi|per favore confermate|potete confermare",
         "posso|quando|come|dove|quale|quali|perche|c'e|ci sono|chi|cosa|quanto",
     ),
 }
 _FILLER = r"(?:(?:and|also|so|btw|ok|okay|und|also|et|alors|en|y|e|hello|hi|dear \w+|one more thing)[, ]+)?"
 _OPENER = re.compile(
-    r" ?¿? ?" + _FILLER + r"(?:"
-    + "|".join(
-        f"(?P<s_{lang}>{strong})|(?P<w_{lang}>{weak})" for lang, (strong, weak) in _OPENERS.items()
-    )
+    r" ?¿? ?"
+    + _FILLER
+    + r"(?:"
+    # every strong opener before any weak one: Dutch "is er" must not lose to English "is"
+    + "|".join(f"(?P<s_{lang}>{strong})" for lang, (strong, _) in _OPENERS.items())
+    + "|"
+    + "|".join(f"(?P<w_{lang}>{weak})" for lang, (_, weak) in _OPENERS.items())
     + r")\b"
 )
 # Statement-shaped questions anywhere in a sentence ("…, and I was wondering whether…").
 _QUESTION_ANYWHERE = re.compile(
-    r"\b(?P<en>i have (?:a|some|two|a few|one more) questions?|i was wondering|i(?:'d| would) like to (?:know|ask)|i want(?:ed)? to ask)\b"
+    r"\b(?P<en>i (?:have|had) (?:a|some|two|a few|one more) questions?|i was wondering|i wonder|"
+    r"i(?:'d| would) like to (?:know|ask)|i want(?:ed)? to (?:know|ask))\b"
     r"|\b(?P<de>ich habe (?:eine|noch eine|einige|zwei) fragen?|ich wollte fragen|ich wurde gerne wissen)\b"
     r"|\b(?P<fr>j'ai une question|je voudrais savoir|j'aimerais savoir)\b"
     r"|\b(?P<nl>ik heb (?:een|enkele|een paar|twee) vragen?|ik vroeg me af|graag zou ik weten)\b"
     r"|\b(?P<es>tengo una pregunta|quisiera saber|me gustaria saber)\b"
     r"|\b(?P<it>ho una domanda|vorrei sapere|volevo chiedere|volevo sapere)\b"
 )
-_QUESTION_GATE = frozenset(
-    ["question", "questions", "wondering", "know", "ask", "fragen", "frage", "wissen", "savoir", "vraag", "vragen", "af", "weten", "pregunta", "preguntas", "saber", "domanda", "domande", "sapere", "chiedere"]
-)
+# fmt: off
+_QUESTION_GATE = frozenset([
+    "wonder", "question", "questions", "wondering", "know", "ask", "fragen", "frage", "wissen", "savoir",
+    "vraag", "vragen", "af", "weten", "pregunta", "preguntas", "saber", "domanda", "domande", "sapere", "chiedere",
+])
+# fmt: on
 # First words of strong openers (and fillers): a clause starting otherwise cannot be a question
 # without a "?", so the big opener pattern is not even tried on it.
+# Fillers ("and could you") need not be listed: the first three words of a clause are checked.
+# Openers starting with "i" ("i was wondering") are found by _QUESTION_ANYWHERE instead.
 _OPENER_GATE = frozenset(
-    [m.group(0) for strong, _ in _OPENERS.values() for alt in strong.split("|") if (m := re.match(r"[a-z]+", alt))]
-    + ["and", "also", "so", "btw", "ok", "okay", "und", "et", "alors", "en", "y", "e", "hello", "hi", "dear", "one"]
-)
+    m.group(0)
+    for strong, _ in _OPENERS.values()
+    for alt in strong.split("|")
+    if (m := re.match(r"[a-z]+", alt))
+) - {"i"}
 # A question addressed to the organisers asking them to act: "Could you please delete my data?"
 _REQUEST = re.compile(
-    r" ?¿? ?" + _FILLER
+    r" ?¿? ?"
+    + _FILLER
     + r"(?:could you|can you|would you|will you|please|kindly|would it be possible|could i ask you|may i ask you|"
     r"konnen sie|konnten sie|wurden sie|kannst du|konntest du|bitte|ware es moglich|"
     r"pourriez-vous|pourriez vous|pouvez-vous|pouvez vous|pourrais-tu|peux-tu|merci de|veuillez|serait-il possible|"
@@ -705,10 +770,11 @@ _YES_WORDS = {
     "it": "certo|certamente|volentieri|con piacere|va bene|si grazie",
 }
 _THANKS = r"(?:thanks?|thank you|many thanks|danke|vielen dank|danke schon|merci|merci beaucoup|bedankt|dank je|dank u|gracias|muchas gracias|grazie|grazie mille)"
+_YES_ANY = "|".join(_YES_WORDS.values())
 _YES = re.compile(
     r"^(?:(?P<any>si|ok|okay)|"
     + "|".join(f"(?P<{lang}>{words})" for lang, words in _YES_WORDS.items())
-    + rf")(?:[ ,!.]+(?:{_THANKS}|see you|bis dann|a bientot|tot dan|hasta pronto|a presto))*[ !.]*$"
+    + rf")(?:[ ,!.]+(?:{_YES_ANY}|si|{_THANKS}|see you|bis dann|a bientot|tot dan|hasta pronto|a presto))*[ !.]*$"
 )
 _GREETING = re.compile(
     r"^(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|liebe[rs]?|sehr geehrte[rs]?|hallo|guten tag|moin|"
@@ -746,7 +812,10 @@ _SIGNOFF = re.compile(
     r"(?:un )?cordial(?:es)? saludos?|saludos cordiales|un abrazo|(?:cordiali|distinti|cari|tanti) saluti|un saluto)"
     r"\b[\s,.!]*[^\n]{0,30}"
     r"|(?:regards|best|cheers|sincerely|yours|gr(?:ü|ue|u)(?:ß|ss)(?:e|en)?|lg|vg|mfg|bg|mvg|cordialement|amicalement|"
-    r"salutations|groet(?:en|jes)?|saludos|atentamente|saluti)\b[.!]?(?:\s*,\s*[^\n,.!?]{0,30})?)$",
+    r"salutations|groet(?:en|jes)?|saludos|atentamente|saluti)\b[.!]?(?:\s*,\s*[^\n,.!?]{0,30})?"
+    # "Thanks," (with the comma) closes a mail; "Thanks!" on its own line often opens one.
+    r"|(?:thanks|thank you|many thanks|thanks again|danke|vielen dank|merci|merci beaucoup|bedankt|dank je|"
+    r"gracias|muchas gracias|grazie|grazie mille),\s*[^\n,.!?]{0,30})$",
     re.I,
 )
 _PS = re.compile(r"^p\.?\s?s\b", re.I)
@@ -756,21 +825,48 @@ _ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^<>\s]*@[^<>\s]*>")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _TRANSLATE = str.maketrans(
     {
-        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2013": " - ", "\u2014": " - ", "\u00a0": " ", "\u2026": "...",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": " - ",
+        "\u2014": " - ",
+        "\u00a0": " ",
+        "\u2026": "...",
     }
 )
 # Phrases whose negation words do not negate anything, or that mean uncertainty.
 _PRESUB_MAP = {
-    "can't wait to": "will", "cannot wait to": "will",
-    "can't wait": "look forward", "cannot wait": "look forward", "can not wait": "look forward",
-    "not only": "also", "nicht nur": "auch", "niet alleen": "ook", "non solo": "anche",
-    "no solo": "tambien", "pas seulement": "aussi", "non seulement": "aussi",
-    "wouldn't miss it": "will attend", "would not miss it": "will attend",
-    "won't miss it": "will attend", "will not miss it": "will attend",
-    "no doubt": "surely", "no problem": "fine", "kein problem": "fine", "pas de probleme": "fine",
-    "geen probleem": "fine", "no hay problema": "fine", "nessun problema": "fine",
+    "can't wait to": "will",
+    "cannot wait to": "will",
+    "can't wait": "look forward",
+    "cannot wait": "look forward",
+    "can not wait": "look forward",
+    "not only": "also",
+    "nicht nur": "auch",
+    "niet alleen": "ook",
+    "non solo": "anche",
+    "no solo": "tambien",
+    "pas seulement": "aussi",
+    "non seulement": "aussi",
+    "wouldn't miss it": "will attend",
+    "would not miss it": "will attend",
+    "won't miss it": "will attend",
+    "will not miss it": "will attend",
+    "no doubt": "surely",
+    "no problem": "fine",
+    "kein problem": "fine",
+    "pas de probleme": "fine",
+    "geen probleem": "fine",
+    "no hay problema": "fine",
+    "nessun problema": "fine",
 }
 _PRESUB = re.compile(
     r"\b(?:" + "|".join(re.escape(k) for k in _PRESUB_MAP) + r")\b"
@@ -779,24 +875,45 @@ _PRESUB = re.compile(
     r"ne sais pas (?:encore )?si|niet zeker|weet (?:nog )?niet of|no estoy segur[oa]|no se (?:todavia |aun )?si|"
     r"aun no se si|non sono sicur[oa]|non so (?:ancora )?se)\b"
 )
-# First words of the phrases above: sentences without any of them skip the substitution.
-_PRESUB_GATE = frozenset(
-    [k.split()[0].split("'")[0] for k in _PRESUB_MAP]
-    + ["not", "don", "do", "nicht", "weiss", "pas", "ne", "niet", "weet", "no", "aun", "non"]
+# (first word, last word) of each phrase above: a sentence that lacks both words of every pair
+# skips the substitution ("not"/"can"/"will" alone are too common to gate on).
+_PRESUB_PAIRS: dict[str, frozenset[str]] = {}
+# fmt: off
+_UNSURE_PAIRS = (
+    "not sure", "not certain", "don know", "do know", "nicht sicher", "weiss ob", "pas sur", "pas sure", "ne sais",
+    "niet zeker", "weet of", "no seguro", "no segura", "no se", "aun se", "non sicuro", "non sicura", "non se",
 )
+# fmt: on
+for _first, _last in [
+    *((k.split()[0].split("'")[0], k.split()[-1]) for k in _PRESUB_MAP),
+    *(tuple(p.split()) for p in _UNSURE_PAIRS),
+]:
+    _PRESUB_PAIRS[_first] = _PRESUB_PAIRS.get(_first, frozenset()) | {_last}
+
+
+def _presub_needed(words: set[str]) -> bool:
+    return any(words & _PRESUB_PAIRS[w] for w in words.intersection(_PRESUB_PAIRS))
+
+
 # Dots that do not end a sentence: "Art. 17", "z.B. ", "am 12. März". Found dot-first
-# (a scan for ". " is ~50x cheaper than an alternation over the whole text).
-_DOT_SPACE = re.compile(r"\.(?= \S)")
+# (str.find of ". " is ~50x cheaper than an alternation over the whole text).
 _ABBREV_BEFORE = re.compile(
     r"(?:^|[^\w.])(?:art|abs|nr|dr|mr|mrs|ms|prof|ca|vs|bzw|usw|ggf|evtl|inkl|bspw|etc|z\.b|e\.g|i\.e|u\.a|d\.h|p\.s|"
     r"cf|approx|tel|incl|\d{1,2})$"
 )
-# Sentence ends: final punctuation followed by white space, or a line break (paragraphs and
-# short lines were kept on lines of their own). Starts with a character class: fast search.
-_SENTENCE_END = re.compile(r"[.!?;][ \t]+|\n+")
-_SPACES = re.compile(r" {2,}|[\t\r\f\v]+")
-_TOKEN = re.compile(r"[a-z0-9]+")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|wg|fw|fwd|tr|rv|r|antw|sv|vs|ref|rif|res|enc)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+# Words ([a-z0-9]+ runs) via str.translate + split: C speed, no regex scan.
+_NON_WORD = str.maketrans(
+    {c: " " for c in map(chr, range(0x250)) if not ("a" <= c <= "z" or "0" <= c <= "9")}
+)
+
+
+def _words(text: str) -> set[str]:
+    return set(text.translate(_NON_WORD).split())
+
+
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|wg|fw|fwd|tr|rv|r|antw|sv|vs|ref|rif|res|enc)\s*(?:\[\d+\])?\s*:\s*)+", re.I
+)
 
 
 def _own_lines(text: str) -> list[str]:
@@ -804,18 +921,43 @@ def _own_lines(text: str) -> list[str]:
     lines = text.splitlines()
     out: list[str] = []
     skipping_signature = False
+    pgp_header = False
     for i, raw in enumerate(lines):
         line = raw.strip()
         if line.startswith(">"):
             continue
+        # Inline PGP (clear-signed text): the armor is not an "-----Original Message-----"
+        # separator. Skip its header lines, un-escape "- " lines, stop at the signature.
+        if line == "-----BEGIN PGP SIGNED MESSAGE-----":
+            pgp_header = True
+            continue
+        if pgp_header:
+            pgp_header = bool(line)  # "Hash: SHA256" lines up to the first blank line
+            continue
+        if line.startswith("-----BEGIN PGP SIGNATURE-----"):
+            break
+        if line.startswith("- -"):
+            line = line[2:]
         if skipping_signature:
             if _PS.match(line):
                 skipping_signature = False
             else:
                 continue
-        if _SEPARATOR.match(line) or (line.endswith(":") and _ATTRIBUTION.match(line)):
+        if line[:1] in "-_bBaA" and _SEPARATOR.match(line):
             break
-        if _HEADER_FROM.match(line) and any(_HEADER_NEXT.match(n.strip()) for n in lines[i + 1 : i + 5]):
+        if line.endswith(":") and _ATTRIBUTION.match(line):
+            # "On … wrote:" followed by ">" lines may be an inline reply, the sender's own
+            # lines between the quoted blocks: keep reading (quoted lines are dropped anyway).
+            # Followed by unquoted text, it is the start of the history.
+            following = next((n.strip() for n in lines[i + 1 :] if n.strip()), "")
+            if following.startswith(">"):
+                continue
+            break
+        if (
+            ":" in line[:8]
+            and _HEADER_FROM.match(line)
+            and any(_HEADER_NEXT.match(n.strip()) for n in lines[i + 1 : i + 5])
+        ):
             break  # Outlook's unquoted "From: … Sent: …" history block
         if len(line) <= 45 and any(out) and _SIGNOFF.match(line):
             skipping_signature = True  # the rest is name, title, disclaimer — unless a P.S. follows
@@ -848,7 +990,12 @@ def _normalise(text: str) -> str:
     if "http" in text or "www." in text:
         text = _LINKS.sub(" ", text)
     text = _fold(text)
-    cuts = [m.start() for m in _DOT_SPACE.finditer(text) if _ABBREV_BEFORE.search(text, max(0, m.start() - 7), m.start())]
+    cuts = []
+    pos = text.find(". ")
+    while pos >= 0:
+        if _ABBREV_BEFORE.search(text, max(0, pos - 7), pos):
+            cuts.append(pos)
+        pos = text.find(". ", pos + 2)
     for pos in reversed(cuts):
         text = text[:pos] + text[pos + 1 :]
     return text
@@ -865,29 +1012,33 @@ class _Text:
 
 
 def _sentences(text: str) -> list[str]:
-    pieces = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.start() + 1 if m.group(0)[0] != "\n" else m.start()
-        pieces.append(text[pos:end])
-        pos = m.end()
-    pieces.append(text[pos:])
+    """Lines (paragraphs) cut after final punctuation; white space collapsed. String methods
+    only: a regex scan of the whole text costs more than all of this."""
+    pieces: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        for mark in ". ", "! ", "? ", "; ":
+            if mark in line:
+                line = line.replace(mark, mark[0] + "\n")
+        pieces.extend(line.split("\n"))
     return pieces
 
 
 def _split(normalised: str) -> _Text:
     sentences: list[str] = []
     tokens: list[set[str]] = []
-    for piece in _sentences(_SPACES.sub(" ", normalised)):
+    for piece in _sentences(normalised):
         piece = piece.strip()
         if not piece:
             continue
-        words = set(_TOKEN.findall(piece))
-        if words & _PRESUB_GATE:
+        words = _words(piece)
+        if _presub_needed(words):
             replaced = _PRESUB.sub(_presub, piece)
             if replaced != piece:
                 piece = replaced
-                words = set(_TOKEN.findall(piece))
+                words = _words(piece)
         sentences.append(piece)
         tokens.append(words)
     starts: list[int] = []
@@ -954,7 +1105,7 @@ def _last_boundary(rx: re.Pattern[str], body: str, start: int, end: int) -> int:
 
 def _clause_is_interrogative(body: str, clause_start: int, clause_end: int, sentence_has_qmark: bool) -> bool:
     if not sentence_has_qmark and not _OPENER_GATE.intersection(
-        _TOKEN.findall(body, clause_start, min(clause_end, clause_start + 40))[:3]
+        body[clause_start : min(clause_end, clause_start + 40)].translate(_NON_WORD).split()[:3]
     ):
         return False
     m = _OPENER.match(body, clause_start)
@@ -973,7 +1124,7 @@ def _read(text: _Text) -> _Reading:
     # Which cues can possibly match in which sentence (trigger words).
     candidates: dict[int, set[int]] = {}
     for idx, words in enumerate(text.tokens):
-        for tok in words & _TRIGGER_WORDS:
+        for tok in words & _TRIGGER_WORDS:  # usually a handful
             for ci in _TRIGGERS[tok]:
                 candidates.setdefault(ci, set()).add(idx)
 
@@ -981,6 +1132,9 @@ def _read(text: _Text) -> _Reading:
     qmark = [("?" in body[ss:se]) or ("\u00bf" in body[ss:se]) for ss, se in bounds]
     interrogative: list[list[tuple[int, int]]] = []
     for idx, (ss, se) in enumerate(bounds):
+        if not qmark[idx] and not (text.tokens[idx] & _OPENER_GATE):
+            interrogative.append([])  # no "?" and no opener word: a statement
+            continue
         cuts = [b.end() for b in _QBOUND_PUNCT.finditer(body, ss, se)]
         if text.tokens[idx] & _QBOUND_GATE:
             cuts = sorted(cuts + [b.end() for b in _QBOUND_WORDS.finditer(body, ss, se)])
@@ -1028,6 +1182,8 @@ def _read(text: _Text) -> _Reading:
             lang = (m.lastgroup or "")[2:] if m and m.lastgroup else None
             if lang is None and statement_question is not None:
                 lang = statement_question.lastgroup
+            if lang is None and "\u00bf" in body[ss:se]:
+                lang = "es"  # only Spanish opens a question with ¿
             reading.questions.append((ss, lang))
             reading.cues.append(f"{lang}:question" if lang else "question-mark")
         elif not spans and statement_question is not None:
@@ -1102,6 +1258,10 @@ def _assess(
             # Dropping a cue only costs a human look, so this wider window is safe for them.
             or (cue.negated == DROP and _NEG_IN[lang].search(lead[-_DROP_NEG_CHARS[lang] :]))
         )
+    if cue.desire and lang == "en" and _OBLIGATION.search(body, start, end):
+        reading.cues.append(label + "(obligation)")
+        reading.skipped_actions = True
+        return
     desire = cue.desire and _DESIRE[lang].search(body, start, end) is not None
     if negated:
         if cue.negated == DROP:
@@ -1136,12 +1296,51 @@ def _yes_only(body: str) -> str | None:
     return "" if m.lastgroup == "any" else m.lastgroup
 
 
+_SUBJECT_NEGATION = re.compile(
+    r"\b(?:not?|kein\w*|nicht|pas|niet|geen|non|ningun\w*|nessun\w*)\b[^,;:()]{0,12}$", re.I
+)
+# Subject keywords. Withdrawal/deletion words count anywhere ("Candidature - retrait"); the
+# weaker decline/application words only at the start (after Re:/AW:).
 _SUBJECT_CUES = [
-    (re.compile(r"^(?:withdrawal|withdraw|r[uü]cktritt|retrait|d[ée]sistement|intrekking|retiro|ritiro|rinuncia|cancellation)\b", re.I), "withdraw", "withdrawal"),
-    (re.compile(r"^(?:absage|declined?|abgelehnt|refus[ée]?|afmelding|afzegging|rechazad[oa]|rifiutat[oa])\b", re.I), "decline", "declined"),
-    (re.compile(r"^(?:data deletion|deletion request|l[öo]schantrag|l[öo]schung|datenl[öo]schung|gdpr request|dsgvo)\b", re.I), "erasure", "deletion"),
-    (re.compile(r"\b(?:question|questions|frage|fragen|vraag|vragen|pregunta|preguntas|domanda|domande)\b", re.I), "question", "question"),
-    (re.compile(r"^(?:application|bewerbung|candidature|aanmelding|candidatura|solicitud|interest|interesse)\b", re.I), "interest", "application"),
+    (
+        re.compile(
+            r"\b(?:withdrawal|withdraw|r[uü]ckzug|r[uü]cktritt|retrait|d[ée]sistement|intrekking|retiro|ritiro|rinuncia)\b",
+            re.I,
+        ),
+        "withdraw",
+        "withdrawal",
+    ),
+    (
+        re.compile(
+            r"^(?:absage|declined?|abgelehnt|refus[ée]?|afmelding|afzegging|rechazad[oa]|rifiutat[oa])\b",
+            re.I,
+        ),
+        "decline",
+        "declined",
+    ),
+    (
+        re.compile(
+            r"\b(?:data deletion|deletion request|l[öo]schantrag|l[öo]schung|datenl[öo]schung|gdpr request|dsgvo)\b",
+            re.I,
+        ),
+        "erasure",
+        "deletion",
+    ),
+    (
+        re.compile(
+            r"\b(?:question|questions|frage|fragen|vraag|vragen|pregunta|preguntas|domanda|domande)\b", re.I
+        ),
+        "question",
+        "question",
+    ),
+    (
+        re.compile(
+            r"^(?:application|bewerbung|candidature|aanmelding|candidatura|solicitud|interest|interesse)\b",
+            re.I,
+        ),
+        "interest",
+        "application",
+    ),
 ]
 
 
@@ -1152,13 +1351,14 @@ def _read_subject(subject: str) -> list[_Hit]:
         return []
     hits: list[_Hit] = []
     for rx, intent, name in _SUBJECT_CUES:
-        if rx.search(subject):
+        m = rx.search(subject)
+        if m and not _SUBJECT_NEGATION.search(subject, 0, m.start()):  # "(not a withdrawal)"
             hits.append(_Hit(-1, intent, "", f"subject:{name}"))
     reading = _read(_split(_normalise(subject)))
-    hits.extend(
-        _Hit(-1, h.intent, h.lang, "subject:" + h.cue) for h in reading.hits if h.intent != "confirm"
-    )
-    if reading.questions:
+    hits.extend(_Hit(-1, h.intent, h.lang, "subject:" + h.cue) for h in reading.hits if h.intent != "confirm")
+    # Subjects are often our own wording ("Invitation – please confirm"): only an actual "?"
+    # makes one a question (or a question word, above).
+    if reading.questions and ("?" in subject or "\u00bf" in subject):
         hits.append(_Hit(-1, "question", reading.questions[0][1] or "", "subject:question"))
     return hits
 
@@ -1182,8 +1382,9 @@ def detect_intent(text: str, subject: str = "", *, invited: bool | None = None) 
             label = f"{yes}:yes-only" if yes else "yes-only"
             hits.append(_Hit(0, "confirm", yes, label))
             cues.append(label)
-            if invited is None:
-                attention.append("yes-only")  # "yes" to what? fine after an invitation, else look
+            if invited is None or not yes:
+                # "Yes" to what? Fine as a reply to an invitation; "ok"/"sì" are vaguer still.
+                attention.append("yes-only")
 
     if invited is False:
         for h in hits:
@@ -1199,7 +1400,9 @@ def detect_intent(text: str, subject: str = "", *, invited: bool | None = None) 
             cues.extend(h.cue for h in sub_hits)
             sub_actions = {h.intent for h in sub_hits} & _ACTIONS
             if body_actions:
-                if sub_actions and not (sub_actions <= body_actions or (sub_actions | body_actions) <= _NEGATIVE):
+                if sub_actions and not (
+                    sub_actions <= body_actions or (sub_actions | body_actions) <= _NEGATIVE
+                ):
                     attention.append("subject-disagrees")
             else:
                 for h in sub_hits:
@@ -1232,7 +1435,9 @@ def detect_intent(text: str, subject: str = "", *, invited: bool | None = None) 
         intent, language = winner.intent, winner.lang or None
     elif questions:
         intent = "question"
-        language = next((lang for _, lang in questions if lang), None) or next((h.lang for h in hits if h.lang), None)
+        language = next((lang for _, lang in questions if lang), None) or next(
+            (h.lang for h in hits if h.lang), None
+        )
     else:
         intent, language = "none", None
 

@@ -69,7 +69,9 @@ def _sequence(event: Any) -> int | None:
 
 def read_calendar(ics_text: str) -> CalendarReply | None:
     """The essentials of one iCalendar object, or None when it cannot be parsed."""
-    if not ics_text or not ics_text.strip():
+    # A byte-order mark (some Windows clients) or blank lines around the object are not errors.
+    ics_text = (ics_text or "").lstrip("\ufeff").strip()
+    if not ics_text:
         return None
     try:
         calendar = Calendar.from_ical(ics_text)
@@ -84,8 +86,11 @@ def read_calendar(ics_text: str) -> CalendarReply | None:
 
         uids: list[str] = []
         sequences: list[int] = []
-        # Per event, the answers found in it: (address, partstat).
+        # Per event, the answers found in it: (address, partstat). The organiser's own entry
+        # (some clients copy the whole attendee list into a reply, the organiser "ACCEPTED")
+        # is never the answer.
         answers: list[list[tuple[str | None, str]]] = []
+        others: list[str] = []  # attendees without PARTSTAT, for the address only
         for event in events:
             uid = event.get("UID")
             if uid is not None and str(uid).strip() and str(uid).strip() not in uids:
@@ -93,14 +98,22 @@ def read_calendar(ics_text: str) -> CalendarReply | None:
             seq = _sequence(event)
             if seq is not None:
                 sequences.append(seq)
+            organiser = _address(event["ORGANIZER"]) if event.get("ORGANIZER") is not None else None
             found = []
             for att in _attendees(event):
+                address = _address(att)
+                if address is not None and address == organiser:
+                    continue
+                if str(getattr(att, "params", {}).get("ROLE", "")).upper() == "CHAIR":
+                    continue
                 status = _partstat(att)
                 if status is not None:
-                    found.append((_address(att), status))
+                    found.append((address, status))
+                elif address:
+                    others.append(address)
             answers.append(found)
 
-        attendee = _choose_attendee(answers)
+        attendee = _choose_attendee(answers) or (others[0] if others else None)
         statuses = []
         for found in answers:
             mine = [s for a, s in found if a == attendee] if attendee else [s for _, s in found]

@@ -1,19 +1,40 @@
-"""Survey notifications → applicant fields.
+"""Survey notifications and exports → applicant fields.
 
-A survey tool mails one notification per response. This module reads the ``Label: value``
-shape (labels from ``survey.fields`` in the config, matched case- and space-insensitively;
-an answer may continue over several lines). Fields whose label is not configured are kept
-under their own label so nothing the applicant wrote is lost.
+A survey tool either mails one notification per response or leaves the organisers an export
+file. This module reads every shape the SPEC names:
+
+* ``Label: value`` lines (an answer may continue over several lines);
+* an HTML question/answer table, as in LimeSurvey's detailed admin notification;
+* a CSV or JSON attachment on the notification;
+* a CSV or XLSX export for ``callflow import`` (EUSurvey puts title rows above the header).
+
+Labels come from ``survey.fields`` in the config and are matched case- and
+space-insensitively. Fields whose label is not configured are kept under their own label so
+nothing the applicant wrote is lost. Nothing here raises on bad notification input; only
+``read_export`` raises, because an organiser ran it and wants to know why it failed.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+import json
 import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 _LABEL_LINE = re.compile(r"^\s*([^:\n]{1,80}?)\s*:\s*(.*)$")
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+
+Pairs = list[tuple[str, str]]
+AttachmentData = tuple[str | None, str, bytes]  # (filename, content type, payload)
 
 
 def label_key(label: str) -> str:
@@ -26,6 +47,7 @@ class SurveyResponse:
     fields: dict[str, str] = field(default_factory=dict)  # canonical name → answer
     extra: dict[str, str] = field(default_factory=dict)  # unconfigured label → answer
     problems: list[str] = field(default_factory=list)
+    row: int | None = None  # the row in an export or attachment, as a spreadsheet shows it
 
     @property
     def email(self) -> str | None:
@@ -53,17 +75,30 @@ def build_label_index(fields: dict[str, list[str]]) -> dict[str, str]:
     return index
 
 
-def from_pairs(pairs: list[tuple[str, str]], label_index: dict[str, str]) -> SurveyResponse:
+def clean_value(value: str) -> str:
+    """Windows and old-Mac line ends become ``\\n``; the answer is stripped but keeps its lines."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _clean_label(label: str) -> str:
+    # Export headers carry the full question text, sometimes over several lines, and a
+    # stray BOM or zero-width space survives some editors; a label is one line.
+    return " ".join(label.replace("\ufeff", "").replace("\u200b", "").split())
+
+
+def from_pairs(pairs: Sequence[tuple[str, str]], label_index: dict[str, str]) -> SurveyResponse:
     """Question/answer pairs (from any survey shape) → a response with canonical fields."""
     response = SurveyResponse()
-    for label, value in pairs:
-        value = value.strip()
+    for raw_label, raw_value in pairs:
+        label = _clean_label(raw_label)
+        value = clean_value(raw_value)
         canonical = label_index.get(label_key(label))
         if canonical:
+            # The first non-empty answer wins: a form may repeat a field (e.g. a confirmation).
             if canonical not in response.fields or not response.fields[canonical]:
                 response.fields[canonical] = value
         elif value:
-            response.extra[label.strip()] = value
+            response.extra[label] = value
     raw_email = response.fields.get("email")
     if raw_email is None:
         response.problems.append("no email address field")
@@ -100,3 +135,535 @@ def _looks_like_label(match: re.Match[str]) -> bool:
 def parse_text(text: str, fields: dict[str, list[str]]) -> SurveyResponse:
     index = build_label_index(fields)
     return from_pairs(parse_label_lines(text, index), index)
+
+
+# --- HTML question/answer tables ------------------------------------------------------------
+
+# Block elements put the text after them on a new line. <br> is handled apart because two
+# of them in a row are a deliberate blank line, while nested blocks (<div><p>) are not.
+_HEADINGS = {f"h{level}" for level in range(1, 7)}
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote", "hr", *_HEADINGS}
+)
+_HIDDEN_TAGS = frozenset({"script", "style", "template"})
+_INLINE_SPACE = re.compile(r"[^\S\n]+")
+_SOFT_BREAK = "\x00"  # a block boundary: one line break, however many blocks meet there
+_SOFT_BREAKS = re.compile(r"\s*\x00[\x00\s]*")
+_BR = "\x01"
+# PHP's nl2br (LimeSurvey's own templates among its users) writes "<br />" *and* keeps the
+# newline; that is one line break, not two.
+_BR_NEWLINE = re.compile(r"\x01[^\S\n]*\n?")
+_MARKERS = str.maketrans("", "", _SOFT_BREAK + _BR)
+
+
+@dataclass
+class _Cell:
+    header: bool
+    colspan: int
+    parts: list[str] = field(default_factory=list)
+    has_table: bool = False  # a layout cell: its nested table is read on its own
+
+    def text(self) -> str:
+        joined = _BR_NEWLINE.sub("\n", "".join(self.parts))
+        # Soft breaks keep the newlines around them (a blank line the source had), else make one.
+        joined = _SOFT_BREAKS.sub(lambda m: "\n" * max(1, m.group().count("\n")), joined)
+        lines = [line.strip() for line in joined.split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+@dataclass
+class _Table:
+    order: int  # document order of the opening tag; inner tables close before outer ones
+    classes: frozenset[str]
+    rows: list[list[_Cell]] = field(default_factory=list)
+    row: list[_Cell] | None = None
+    cell: _Cell | None = None
+    in_thead: bool = False
+
+    def close_cell(self) -> None:
+        self.cell = None
+
+    def close_row(self) -> None:
+        self.cell = None
+        if self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+
+    def open_cell(self, header: bool, colspan: int) -> _Cell:
+        if self.row is None:  # <td> without <tr>: browsers imply the row, so do we
+            self.row = []
+        cell = _Cell(header=header or self.in_thead, colspan=colspan)
+        self.row.append(cell)
+        self.cell = cell
+        return cell
+
+
+class _TableParser(HTMLParser):
+    """Collects the tables of a document with the implied end tags a browser would supply."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[_Table] = []
+        self.done: list[_Table] = []
+        self.hidden = 0
+        self.count = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+            return
+        top = self.open[-1] if self.open else None
+        if tag == "table":
+            if top is not None and top.cell is not None:
+                top.cell.has_table = True
+            classes = frozenset((dict(attrs).get("class") or "").lower().split())
+            self.open.append(_Table(order=self.count, classes=classes))
+            self.count += 1
+        elif top is None:
+            return
+        elif tag == "tr":
+            top.close_row()
+            top.row = []
+        elif tag in ("td", "th"):
+            top.close_cell()
+            top.open_cell(header=tag == "th", colspan=_colspan(attrs))
+        elif tag == "thead":
+            top.close_row()
+            top.in_thead = True
+        elif tag in ("tbody", "tfoot"):
+            top.close_row()
+            top.in_thead = False
+        elif tag == "br":
+            self._text(_BR)
+        elif tag in _BLOCK_TAGS:
+            self._text(_SOFT_BREAK)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+            return
+        if not self.open:
+            return
+        top = self.open[-1]
+        if tag == "table":
+            self._finish(self.open.pop())
+        elif tag == "tr":
+            top.close_row()
+        elif tag in ("td", "th"):
+            top.close_cell()
+        elif tag == "thead":
+            top.close_row()
+            top.in_thead = False
+        elif tag in _BLOCK_TAGS:
+            self._text(_SOFT_BREAK)
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self._text(
+                data.translate(_MARKERS)
+            )  # control characters mean nothing in HTML; they are our markers
+
+    def _text(self, data: str) -> None:
+        if self.open and self.open[-1].cell is not None:
+            # Raw newlines are kept: LimeSurvey writes a multi-line answer HTML-escaped but
+            # with its newlines as they were typed, not as <br>.
+            data = data.replace("\r\n", "\n").replace("\r", "\n")
+            self.open[-1].cell.parts.append(_INLINE_SPACE.sub(" ", data))
+
+    def _finish(self, table: _Table) -> None:
+        table.close_row()
+        self.done.append(table)
+
+    def finish(self) -> list[_Table]:
+        while self.open:  # unclosed tables end with the document
+            self._finish(self.open.pop())
+        return sorted(self.done, key=lambda t: t.order)
+
+
+def _colspan(attrs: list[tuple[str, str | None]]) -> int:
+    for name, value in attrs:
+        if name == "colspan" and value:
+            digits = re.match(r"\s*(\d+)", value)
+            if digits:
+                return int(digits.group(1))
+    return 1
+
+
+def pairs_from_html(html: str) -> list[tuple[str, str]]:
+    """Question/answer pairs from the two-column table(s) of an HTML notification.
+
+    LimeSurvey's answer table (``class='printouttable'``) is preferred when present; else every
+    two-cell row of every table counts. Group titles (one ``colspan`` cell), column-header rows
+    (only ``<th>``) and rows that merely hold a nested layout table are skipped.
+    """
+    parser = _TableParser()
+    try:
+        parser.feed(html)
+        parser.close()
+    except AssertionError:
+        # html.parser still asserts on some malformed declarations (``<![foo[``); keep what
+        # was read before that point rather than lose the whole notification.
+        pass
+    tables = parser.finish()
+    chosen = [t for t in tables if "printouttable" in t.classes] or tables
+    pairs: list[tuple[str, str]] = []
+    for table in chosen:
+        for row in table.rows:
+            if len(row) != 2 or any(c.has_table or c.colspan > 1 for c in row):
+                continue
+            if all(c.header for c in row):
+                continue
+            question = " ".join(row[0].text().split())
+            if question:
+                pairs.append((question, row[1].text()))
+    return pairs
+
+
+# --- CSV / JSON / XLSX -----------------------------------------------------------------------
+
+_CSV_TYPES = ("text/csv", "application/csv", "text/comma-separated-values", "text/tab-separated-values")
+_JSON_WRAPPERS = ("responses", "data", "answers", "results", "submissions", "entries")
+# Kept narrow: a list of people ({"name": ..., "email": ...}) must not read as questions.
+_QUESTION_KEYS = ("question", "label", "title", "name")
+_ANSWER_KEYS = ("answer", "value")
+_HEADER_SCAN_ROWS = 30  # title rows above an export's header are a handful, never a page
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_DELIMITERS = (",", ";", "\t")
+_SNIFF_CHARS = 64 * 1024  # enough for title rows and a header of long question texts
+
+
+def _decode(data: bytes, charset: str | None = None) -> str:
+    # Excel's "Unicode text" export is UTF-16 with a BOM; everything else is UTF-8 (with or
+    # without BOM) or, from German/French Excel, cp1252.
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
+    for encoding in (charset, "utf-8-sig"):
+        if encoding:
+            try:
+                return data.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    # cp1252 leaves five bytes undefined; replacing them beats refusing the file.
+    return data.decode("cp1252", errors="replace")
+
+
+def _charset(content_type: str) -> str | None:
+    match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def _sniff_delimiter(text: str, label_index: dict[str, str]) -> tuple[str, str]:
+    """The delimiter and the text without an Excel ``sep=`` hint line.
+
+    The header row is the best witness: the delimiter is the one that splits out a cell
+    naming the email field (the widest such split wins, since a lone "Email" column splits
+    under any delimiter). csv.Sniffer is not used: commas inside unquoted answers of a
+    ``;`` file fool it, and it cannot know which row is the header.
+    """
+    first, _, rest = text.partition("\n")
+    hint = re.fullmatch(r"\s*sep=(.)\s*", first)
+    if hint:
+        return hint.group(1), rest
+    sample = text[:_SNIFF_CHARS]
+    best: tuple[int, str] | None = None
+    for delimiter in _DELIMITERS:
+        width = _email_header_width(sample, delimiter, label_index)
+        if width and (best is None or width > best[0]):
+            best = (width, delimiter)
+    if best is not None:
+        return best[1], text
+    # No email header: count the candidates outside quotes on the first line.
+    counts = dict.fromkeys(_DELIMITERS, 0)
+    quoted = False
+    for char in sample:
+        if char == '"':
+            quoted = not quoted
+        elif char == "\n" and not quoted:
+            break
+        elif char in counts and not quoted:
+            counts[char] += 1
+    delimiter = max(_DELIMITERS, key=lambda d: counts[d])  # ties go to the first, ","
+    return (delimiter if counts[delimiter] else ","), text
+
+
+def _email_header_width(sample: str, delimiter: str, label_index: dict[str, str]) -> int:
+    """How many cells the email header row has when split at ``delimiter``; 0 if none is found."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    try:
+        for row in itertools.islice(reader, _HEADER_SCAN_ROWS):
+            if any(label_index.get(label_key(_clean_label(c))) == "email" for c in row):
+                return len(row)
+    except csv.Error:
+        pass  # the wrong delimiter can make a sample unreadable; the reader proper reports real errors
+    return 0
+
+
+def _csv_rows(text: str, label_index: dict[str, str]) -> Iterator[list[str]]:
+    delimiter, text = _sniff_delimiter(text, label_index)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise ValueError(f"CSV record {reader.line_num}: {exc}") from None
+
+
+def _cell_str(value: Any) -> str:
+    """A spreadsheet value as the organiser would read it in the sheet."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        value = value.replace(microsecond=0)
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    if isinstance(value, float):
+        # IDs and phone-like numbers arrive as floats; "4711" not "4711.0".
+        return str(int(value)) if value.is_integer() else repr(value)
+    return clean_value(str(value))
+
+
+def _column_name(number: int) -> str:
+    # A header cell left empty still names its column the way a spreadsheet program would.
+    name = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        name = chr(ord("A") + rest) + name
+    return f"column {name}"
+
+
+def _table(rows: Iterable[Sequence[str]], label_index: dict[str, str]) -> tuple[list[SurveyResponse], bool]:
+    """A table → one response per non-empty row under the header row, and whether the
+    header named an email column.
+
+    The header is the first row (among the first few) with a label that maps to ``email``,
+    so title rows above it are skipped; without one, the first non-empty row. Row numbers
+    count from 1 as a spreadsheet program shows them, title and empty rows included.
+    """
+    numbered = [(number, list(row)) for number, row in enumerate(rows, start=1)]
+    filled = [(number, row) for number, row in numbered if any(c.strip() for c in row)]
+    if not filled:
+        return [], False
+    header_at = next(
+        (
+            position
+            for position, (_, row) in enumerate(filled[:_HEADER_SCAN_ROWS])
+            if any(label_index.get(label_key(_clean_label(c))) == "email" for c in row)
+        ),
+        None,
+    )
+    has_email = header_at is not None
+    _, header = filled[header_at or 0]
+    labels = [_clean_label(h) or _column_name(i) for i, h in enumerate(header, start=1)]
+    responses: list[SurveyResponse] = []
+    for number, row in filled[(header_at or 0) + 1 :]:
+        # A row longer than the header still keeps its extra cells, under the column's letter.
+        names = labels + [_column_name(i) for i in range(len(labels) + 1, len(row) + 1)]
+        response = from_pairs(list(zip(names, row, strict=False)), label_index)
+        response.row = number
+        responses.append(response)
+    return responses, has_email
+
+
+def _json_scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        # A multiple-choice answer: one choice per line.
+        return "\n".join(s for s in (_json_scalar(v) for v in value) if s)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return clean_value(str(value))
+
+
+def _qa_pair(item: Any) -> tuple[str, str] | None:
+    """``{"question": ..., "answer": ...}`` (or label/value and the like) → a pair."""
+    if not isinstance(item, dict):
+        return None
+    question = next((item[k] for k in _QUESTION_KEYS if isinstance(item.get(k), str)), None)
+    answer_key = next((k for k in _ANSWER_KEYS if k in item), None)
+    if question is None or answer_key is None or isinstance(item[answer_key], dict):
+        return None
+    return question, _json_scalar(item[answer_key])
+
+
+def _is_qa_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_qa_pair(v) is not None for v in value)
+
+
+def _json_object_pairs(obj: dict[str, Any]) -> Pairs:
+    pairs: Pairs = []
+    for key, value in obj.items():
+        if _is_qa_list(value):
+            pairs.extend(p for p in (_qa_pair(v) for v in value) if p is not None)
+        elif isinstance(value, dict):
+            # A nested group ({"contact": {"email": ...}}): its labels are the questions.
+            pairs.extend(_json_object_pairs(value))
+        else:
+            pairs.append((str(key), _json_scalar(value)))
+    return pairs
+
+
+def _json_responses(value: Any) -> list[Pairs]:
+    """Every response in a decoded JSON document, each as question/answer pairs."""
+    if _is_qa_list(value):
+        return [[p for p in (_qa_pair(v) for v in value) if p is not None]]
+    if isinstance(value, list):
+        return [pairs for item in value if isinstance(item, dict | list) for pairs in _json_responses(item)]
+    if not isinstance(value, dict):
+        return []
+    for key in _JSON_WRAPPERS:
+        inner = value.get(key)
+        if _is_qa_list(inner):
+            # {"id": 7, "answers": [{"question": ..., "answer": ...}]}: one response.
+            return [_json_object_pairs(value)]
+        if isinstance(inner, list | dict):
+            # {"count": 2, "responses": [{...}, {...}]}: the wrapper's own keys are metadata.
+            return _json_responses(inner)
+    return [_json_object_pairs(value)]
+
+
+def _attachment_kind(filename: str | None, content_type: str) -> str | None:
+    mime = content_type.split(";", 1)[0].strip().lower()
+    suffix = Path(filename).suffix.lower() if filename else ""
+    if suffix in (".csv", ".tsv") or mime in _CSV_TYPES:
+        return "csv"
+    if suffix == ".json" or mime == "application/json" or mime.endswith("+json"):
+        return "json"
+    return None
+
+
+def _read_attachment(
+    filename: str | None, content_type: str, data: bytes, label_index: dict[str, str]
+) -> list[SurveyResponse]:
+    """Responses in a CSV/JSON attachment; ValueError if it is one of those but unreadable."""
+    kind = _attachment_kind(filename, content_type)
+    if kind is None:
+        return []
+    text = _decode(data, _charset(content_type))
+    if kind == "json":
+        try:
+            found = _json_responses(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"invalid JSON: {exc}") from None
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        responses = []
+        for number, pairs in enumerate(found, start=1):
+            response = from_pairs(pairs, label_index)
+            response.row = number
+            responses.append(response)
+        return responses
+    return _table(_csv_rows(text, label_index), label_index)[0]
+
+
+def responses_from_attachment(
+    filename: str | None, content_type: str, data: bytes, label_index: dict[str, str]
+) -> list[SurveyResponse]:
+    """Responses in a CSV or JSON attachment; [] for any other or unreadable attachment."""
+    try:
+        return _read_attachment(filename, content_type, data, label_index)
+    except ValueError:
+        return []
+
+
+def _read_xlsx(path: Path, label_index: dict[str, str]) -> list[SurveyResponse]:
+    # Imported here: only `callflow import` needs openpyxl, the daemon's classifier does not.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValueError(f"not a readable XLSX file: {exc}") from None
+    try:
+        first: list[SurveyResponse] | None = None
+        for sheet in workbook.worksheets:
+            # Some generators write a wrong <dimension>, and read-only mode trusts it.
+            sheet.reset_dimensions()
+            rows = ([_cell_str(v) for v in row] for row in sheet.iter_rows(values_only=True))
+            responses, has_email = _table(rows, label_index)
+            if has_email:
+                return responses  # a workbook may hold a summary sheet before the answers
+            if first is None:
+                first = responses
+        return first or []
+    finally:
+        workbook.close()
+
+
+def read_export(path: Path, fields: dict[str, list[str]]) -> list[SurveyResponse]:
+    """A survey tool's export file (CSV, XLSX or JSON) → one response per row.
+
+    Raises ValueError for a file type it cannot read, OSError if the file cannot be opened.
+    """
+    index = build_label_index(fields)
+    suffix = path.suffix.lower()
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    # An .xlsx is a zip file; people rename exports, so the content decides over the name.
+    if magic == b"PK\x03\x04":
+        if suffix not in ("", ".xlsx", ".xlsm", ".csv"):
+            raise ValueError(f"unsupported export type: {suffix} (a zip archive)")
+        return _read_xlsx(path, index)
+    if suffix in (".csv", ".tsv", ".txt"):
+        return _table(_csv_rows(_decode(path.read_bytes()), index), index)[0]
+    if suffix == ".json":
+        return _read_attachment(path.name, "application/json", path.read_bytes(), index)
+    if suffix == ".xls":
+        raise ValueError("unsupported export type: .xls (old Excel format; save it as .xlsx or .csv)")
+    raise ValueError(f"unsupported export type: {suffix or path.name!r}")
+
+
+# --- one notification ------------------------------------------------------------------------
+
+
+def parse_notification(
+    text: str, html: str | None, attachments: Sequence[AttachmentData], label_index: dict[str, str]
+) -> SurveyResponse:
+    """The applicant's response in a per-response notification mail, whatever its shape.
+
+    Candidates come from the attachments (the first response with an email address), the
+    HTML table and the ``Label: value`` text. The one with an email address and the most
+    fields wins; ties go to that order. Without any email address the fullest candidate is
+    returned with every problem met on the way, so an organiser sees why.
+    """
+    candidates: list[SurveyResponse] = []
+    notes: list[str] = []
+    for filename, content_type, data in attachments:
+        try:
+            responses = _read_attachment(filename, content_type, data, label_index)
+        except ValueError as exc:
+            notes.append(f"attachment {filename or content_type} unreadable: {exc}")
+            continue
+        with_email = [r for r in responses if r.email]
+        if with_email:
+            chosen = with_email[0]
+            if len(responses) > 1:
+                # One notification is one response; several means something unexpected.
+                chosen.problems.append(
+                    f"attachment {filename or content_type} holds {len(responses)} responses; used row {chosen.row}"
+                )
+            candidates.append(chosen)
+            break
+        candidates.extend(responses[:1])
+    if html:
+        pairs = pairs_from_html(html)
+        if pairs:
+            candidates.append(from_pairs(pairs, label_index))
+    text_pairs = parse_label_lines(text or "", label_index)
+    candidates.append(from_pairs(text_pairs, label_index))
+
+    def score(item: tuple[int, SurveyResponse]) -> tuple[bool, int, int, int]:
+        position, response = item
+        return (response.email is not None, len(response.fields), len(response.extra), -position)
+
+    _, best = max(enumerate(candidates), key=score)
+    if best.email is None:
+        best.problems.extend(notes)
+    return best

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Backfill benchmark: callflow's pipeline vs. merely fetching and parsing the same mailbox.
+
+Starts a throw-away Dovecot (as the tests do), seeds N mixed messages (survey notifications,
+inquiries, questions, out-of-office replies, list mail, bounces, a few with large attachments),
+then measures in one run:
+  (a) raw: IMAP UID FETCH BODY.PEEK[] in batches of 500 + callflow's parse() of each message;
+  (b) pipeline: `intake_pass` — fetch, parse, classify, decide, queue answers, commit per
+      batch, MOVE each batch to the processed folder.
+and prints the ratio (b)/(a), the state-file writes, and the peak memory.
+Usage: .venv/bin/python bench/backfill.py [N]   (default 10000)
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests import mails  # noqa: E402
+from tests.cfg import base_config, write_config  # noqa: E402
+from tests.servers import CertAuthority, DovecotServer  # noqa: E402
+from workflow import config as config_mod  # noqa: E402
+from workflow.clock import Clock  # noqa: E402
+from workflow.mailbox.imap import ImapIntake  # noqa: E402
+from workflow.parse import parse  # noqa: E402
+from workflow.pipeline import Runtime, intake_pass  # noqa: E402
+from workflow.store import Store  # noqa: E402
+
+
+def corpus(n: int) -> list[bytes]:
+    big = b"%PDF-1.4\n" + os.urandom(2_000_000)
+    out = []
+    for i in range(n):
+        r = i % 10
+        if r in (0, 1, 2, 3):
+            out.append(mails.survey(f"p{i}@example.org", f"Person {i}", str(i)))
+        elif r in (4, 5):
+            out.append(mails.inquiry(f"Q {i} <q{i}@example.net>", question=bool(i % 2)))
+        elif r == 6:
+            out.append(mails.out_of_office(f"O {i} <o{i}@example.com>"))
+        elif r == 7:
+            out.append(mails.list_post())
+        elif r == 8:
+            out.append(mails.build("Mail Delivery System <MAILER-DAEMON@mx.example.net>",
+                                   "Undelivered Mail Returned to Sender",
+                                   f"This is the mail system.\n\n<gone{i}@example.net>: host said: 550 5.1.1 unknown user\n",
+                                   Auto_Submitted="auto-replied"))
+        else:
+            if i % 1000 == 9:  # a few large attachments: memory must stay bounded
+                from email import message_from_bytes, policy
+                msg = message_from_bytes(mails.inquiry(f"A {i} <a{i}@example.net>", question=False),
+                                         policy=policy.default)
+                msg.add_attachment(big, maintype="application", subtype="pdf", filename="cv.pdf")
+                out.append(msg.as_bytes())
+            else:
+                out.append(mails.inquiry(f"R {i} <r{i}@example.net>", question=False))
+    return out
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    tmp = Path(tempfile.mkdtemp(prefix="callflow-bench-"))
+    ca = CertAuthority(tmp)
+    server = DovecotServer(ca)
+    server.start()
+    try:
+        account = server.add_user()
+        messages = corpus(n)
+        t = time.perf_counter()
+        account.append_many("INBOX", messages)
+        print(f"seeded {n} messages ({sum(map(len, messages)) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s")
+        del messages
+
+        client = account.connect()
+        client.select_folder("INBOX", readonly=True)
+        t = time.perf_counter()
+        uids = client.search(["ALL"])
+        parsed = 0
+        for start in range(0, len(uids), 500):
+            fetched = client.fetch(uids[start:start + 500], ["BODY.PEEK[]"])
+            for data in fetched.values():
+                parse(data[b"BODY[]"])
+                parsed += 1
+        raw_s = time.perf_counter() - t
+        client.logout()
+
+        data = base_config(tmp)
+        data["mailbox"] = {"backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
+                           "username": account.username, "password_env": "BENCH_IMAP_PASSWORD",
+                           "ca_file": account.ca_file}
+        os.environ["BENCH_IMAP_PASSWORD"] = account.password
+        cfg = config_mod.load(write_config(tmp, data))
+        rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), Store(cfg.storage.path))
+        t = time.perf_counter()
+        intake = ImapIntake(cfg.mailbox)
+        report = intake_pass(rt, intake)
+        intake.close()
+        pipe_s = time.perf_counter() - t
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        print(f"raw fetch+parse : {parsed} messages in {raw_s:.2f}s ({parsed / raw_s:.0f} msg/s)")
+        print(f"pipeline        : {report.handled} messages in {pipe_s:.2f}s ({report.handled / pipe_s:.0f} msg/s), "
+              f"{report.duplicates} duplicates, {report.queued} answers queued")
+        print(f"ratio pipeline/raw = {pipe_s / raw_s:.2f}")
+        print(f"state file writes: {report.commits} (batches of {cfg.mailbox.batch_size}); "
+              f"state file {cfg.storage.path.stat().st_size / 1e6:.1f} MB")
+        print(f"by kind: {dict(sorted(report.by_kind.items()))}")
+        print(f"peak RSS: {peak_mb:.0f} MB; processed folder now holds {account.count('Processed')}")
+    finally:
+        server.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
