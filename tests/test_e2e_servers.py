@@ -174,3 +174,19 @@ def test_daemon_handles_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, env) -
     assert time.monotonic() - started < 60
     logs = proc.stderr.read().decode()
     assert "a@example.org" not in logs  # no addresses in INFO logs
+
+
+def test_a_rule_files_mail_in_its_own_folder(tmp_path: Path, env) -> None:
+    account, smtp = env
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "10-local.yaml").write_text(
+        "rules:\n  - name: newsletters\n    when: {from: {domain: lists.example.com}}\n"
+        "    then: {kind: list, folder: Newsletters/2022}\n", encoding="utf-8")
+    cfg = server_config(tmp_path, account, smtp)
+    text = cfg.read_text(encoding="utf-8") + f"paths:\n  rules: {rules}\n"
+    cfg.write_text(text, encoding="utf-8")
+    account.append("INBOX", mails.list_post())
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert account.count("Newsletters/2022") == 1 and account.count("INBOX") == 0
+    assert smtp.messages == []

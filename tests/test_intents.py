@@ -325,6 +325,12 @@ CASES: list[tuple] = [
         True,
         None,
     ),
+    # inversion without "?" is still a question, except a short "can't"
+    ("Kann ich auch online teilnehmen", "question", True, "de"),
+    ("Can I attend only on day 1.", "question", True, "en"),
+    ("Kan ik helaas niet.", "decline", False, "nl"),
+    ("", "erasure", False, None, "GDPR"),
+    ("How is my data stored?", "question", True, "en", "Question about GDPR"),
     # --- mixed languages, nothing at all ---------------------------------------------------------------
     ("Thanks a lot! Ich komme gerne.", "confirm", False, "de"),
     ("Thank you for organising this.", "none", False, None),

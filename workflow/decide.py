@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import lifecycle, outbox
-from .classify import Classification
+from .classify import Classification, intents
 from .config import Config
 from .lifecycle import Flag, State
 from .mailbox import ATTENTION, PROCESSED, QUARANTINE
@@ -191,9 +191,13 @@ class Decider:
         existing = self.store.applicants.get(email)
         record = self._record(email, cls.applicant_name)
         decision = Decision(PROCESSED, applicant=email)
-        if cls.intent == "confirm" and record.get("state") not in ACCEPTS_CONFIRMATION:
-            # "Yes, I will attend" before any invitation is interest, not a confirmation.
-            cls.intent = "interest"
+        if cls.rule == "builtin:applicant":
+            # Classification knows no state; the words mean more once we know whether this
+            # person was invited ("Yes, I will attend" before any invitation is interest).
+            detected = intents.detect_intent(
+                mail.reply_text, mail.subject, invited=record.get("state") in ACCEPTS_CONFIRMATION
+            )
+            cls.intent, cls.needs_attention = detected.intent, detected.needs_attention
         asks = cls.intent == "question" or cls.needs_attention
         context = {
             "reply_subject": reply_subject(mail.subject, self.config.event.name),

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import EmailMessage, Message
 from email.utils import parseaddr, parsedate_to_datetime
 from functools import cached_property
@@ -41,7 +41,12 @@ class Attachment:
 
     def data(self) -> bytes:
         payload = self.part.get_payload(decode=True)
-        return payload if isinstance(payload, bytes) else b""
+        if isinstance(payload, bytes):
+            return payload
+        inner = self.part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Message):  # message/rfc822
+            return inner[0].as_bytes()
+        return b""
 
     def text(self) -> str:
         return _decode_bytes(self.data(), self.part.get_content_charset())
@@ -98,20 +103,41 @@ def normalise_newlines(raw: bytes) -> bytes:
 _SURROGATES = re.compile(r"[\udc80-\udcff]")
 
 
+def _decode_8bit(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def _header_object_text(value: Header) -> str:
+    """compat32 wraps a header with raw 8-bit bytes in a Header of charset unknown-8bit."""
+    parts = []
+    for chunk, charset in decode_header(value):
+        if isinstance(chunk, bytes):
+            if charset and charset != "unknown-8bit":
+                try:
+                    parts.append(chunk.decode(charset))
+                    continue
+                except (LookupError, UnicodeDecodeError):
+                    pass
+            parts.append(_decode_8bit(chunk))
+        else:
+            parts.append(chunk)
+    return "".join(parts)
+
+
 def _as_text(value: object) -> str:
-    text = str(value)
+    text = _header_object_text(value) if isinstance(value, Header) else str(value)
     if _SURROGATES.search(text):
         # Raw 8-bit bytes in a header (no encoded words): most often UTF-8, else Windows-1252.
-        raw = text.encode("utf-8", "surrogateescape")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", "replace")
+        text = _decode_8bit(text.encode("utf-8", "surrogateescape"))
     if "=?" in text:
         # Encoded words the header parser left alone (e.g. inside broken headers).
         with contextlib.suppress(Exception):
             text = str(make_header(decode_header(text)))
-    return _CONTROL.sub(" ", text).strip()
+    # Unfolded, one line: a decoded CR/LF must never reach a header we write.
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def header_str(msg: Message, name: str) -> str:
@@ -138,7 +164,7 @@ def _raw_header(msg: Message, name: str) -> str | None:
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     """(display name, lowercased address) pairs; broken headers are parsed leniently."""
     try:
-        values = [str(v) for v in (msg.get_all(name) or [])]
+        values = list(msg.get_all(name) or [])
     except Exception:
         raw = _raw_header(msg, name)
         values = [raw] if raw else []
@@ -201,7 +227,11 @@ def strip_reply(text: str) -> str:
 
 
 def _walk_leaves(msg: Message):
-    """Leaves of the MIME tree, not descending into attached messages' own bodies."""
+    """Leaves of the MIME tree. An attached message (message/rfc822, a forward) is one leaf:
+    its text is someone else's words, not the sender's."""
+    if msg.get_content_maintype() == "message":
+        yield msg
+        return
     if msg.is_multipart():
         for sub in msg.get_payload() or []:  # type: ignore[union-attr]
             if isinstance(sub, Message):

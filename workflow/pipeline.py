@@ -19,7 +19,7 @@ from .clock import Clock
 from .config import Config
 from .decide import Decider, Decision
 from .lifecycle import Flag
-from .mailbox import QUARANTINE, Intake
+from .mailbox import PROCESSED, QUARANTINE, Intake, to_folder
 from .parse import parse
 from .render import Renderer
 from .store import Store
@@ -86,6 +86,8 @@ def process_message(rt: Runtime, data: bytes, ref: str, report: IntakeReport) ->
             reason=f"internal error: {type(exc).__name__}: {exc}"[:300],
         )
         decision = Decision(QUARANTINE, note=cls.reason)
+    if cls.folder and decision.disposition == PROCESSED:
+        decision.disposition = to_folder(cls.folder)
     rt.store.messages.put(
         {
             "key": mail.key,

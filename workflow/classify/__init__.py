@@ -196,7 +196,13 @@ def _organiser(mail: ParsedMail) -> Classification:
 
 
 def _classify_survey(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
-    response = survey.from_pairs(survey.parse_label_lines(mail.text, ctx.survey_labels), ctx.survey_labels)
+    # Only CSV/JSON parts are decoded: a large PDF attached to a notification stays undecoded.
+    attachments = [
+        (a.filename, a.content_type, a.data())
+        for a in mail.attachments
+        if survey.attachment_kind(a.filename, a.content_type) is not None
+    ]
+    response = survey.parse_notification(mail.text, mail.html, attachments, ctx.survey_labels)
     result = Classification(
         kind="survey_response",
         automatic=True,

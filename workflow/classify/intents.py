@@ -7,11 +7,12 @@ trigger words actually occur in it (a big alternation of every cue costs ~50x mo
 How a message is read
 ---------------------
 1. *Own words only.* The caller strips quoted history and signatures; as a safety net lines
-   starting with ``>`` are dropped, and the text is cut at reply attributions ("On … wrote:"),
-   "-----Original Message-----" style separators, Outlook "From:/Sent:" header blocks, the
-   ``-- `` signature delimiter and sign-off lines ("Best regards", "Mit freundlichen Grüßen", …;
-   a later "P.S." is kept). Disclaimers below a signature mention "personal data" and "GDPR"
-   far too often to be read.
+   starting with ``>`` are dropped, and the text is cut at "-----Original Message-----" style
+   separators, Outlook "From:/Sent:" header blocks, reply attributions ("On … wrote:") followed
+   by unquoted history (followed by ``>`` lines it may be an inline reply: reading goes on), the
+   ``-- `` signature delimiter, inline-PGP signatures and sign-off lines ("Best regards",
+   "Thanks,", "Mit freundlichen Grüßen", …; a later "P.S." is kept). Disclaimers below a
+   signature mention "personal data", "unsubscribe" and "GDPR" far too often to be read.
 2. *Normalised*: URLs and addresses removed (a ``?`` in a link is no question), case-folded,
    accents stripped ("bestätige" → "bestatige", "parteciperò" → "partecipero"), typographic
    apostrophes unified, hard-wrapped lines re-joined, split into sentences.
@@ -33,6 +34,10 @@ Decision
 Precedence when several intents are asserted: erasure > withdraw > decline > confirm >
 question > interest. Exceptions and attention rules:
 
+* "Please give my place to someone else" is a *decline*: only someone who has a place (was
+  invited) can give it up. "Cancel my registration"/"withdraw my application" are withdrawals.
+* an attendance phrase with an obligation ("a hearing was scheduled and I have to be there") is
+  about something else and does not count; nor does attending "a conference"/"my …".
 * confirm together with decline: the *later* statement wins (people put their conclusion last,
   or correct themselves: "I'd planned to attend. Sorry, I can't after all.") and the mail is
   flagged ``needs_attention``. Confirm together with withdraw/erasure: precedence, flagged.
@@ -42,9 +47,17 @@ question > interest. Exceptions and attention rules:
   decline is flagged (it may be a withdrawal or partial availability). ``invited=True``:
   ``interest`` ("I would love to attend") is flagged, it is not an explicit confirmation.
 * the subject is weak evidence: it never yields a confirmation, it is used only when the body
-  has no action of its own, and a decline read only from the subject is flagged.
-* a bare "GDPR" mention is not an erasure request unless a request or deletion word goes with
-  it (disclaimers, access requests); "right to be forgotten" and "Art. 17" are.
+  has no action of its own (a disagreeing subject flags the mail), a decline read only from the
+  subject is flagged, and an opener in it ("Invitation – please confirm", our own wording) is
+  no question: only a "?" or a question word is.
+* "Yes." / "Ja, gerne!" as the whole reply is a confirmation, flagged unless ``invited=True``.
+* a bare "GDPR" mention in the body is not an erasure request unless a request or deletion word
+  goes with it (disclaimers, access requests); it flags the mail. "Right to be forgotten",
+  "Art. 17" and a subject that is just "GDPR"/"DSGVO" (request) are erasure requests.
+
+Performance: ~3,500 messages/s for a 1 KB mail on one core of the development machine; the
+costly part is Python's regex engine, so whole-text scans use ``str`` methods and every
+alternation-heavy pattern is gated by a word-set check first.
 """
 
 from __future__ import annotations
@@ -675,15 +688,17 @@ _OPENERS = {
         "i was wondering|i wonder|i would like to know|i'd like to know|i want to know|"
         "please let me know (?:when|how|whether|what|where|which|if (?:i|it|there|we|my))|please advise|please tell me|"
         "i(?:'d| would) like to ask|i want(?:ed)? to ask|please confirm|kindly confirm|can you confirm|"
-        "could i|may i|might i",
-        "can i|do i|do you|does|did|how|what|when|where|which|who|why|will|shall i|should i|is|are|am i|"
-        "have you|has|would",
+        # subject-verb inversion at the start of an English clause is a question, "?" or not
+        "could i|may i|might i|can i|do i|shall i|should i|am i|do you|will there|are you|have you",
+        "does|did|how|what|when|where|which|who|why|will|is|are|has|would",
     ),
     "de": (
         "konnen sie|konnten sie|kannst du|konntest du|wurden sie|ist es moglich|ware es moglich|gibt es|"
         "ich habe (?:eine|noch eine|einige|zwei) fragen?|ich hatte eine frage|ich wollte fragen|ich mochte fragen|"
-        "ich wurde gerne wissen|mich wurde interessieren|bekomme ich|erhalte ich|wissen sie|bitte besta(?:e)?tigen sie",
-        "kann ich|darf ich|muss ich|soll ich|habe ich|bin ich|wird es|werden|wann|wie|was|wo|welche[rsmn]?|"
+        "ich wurde gerne wissen|mich wurde interessieren|bekomme ich|erhalte ich|wissen sie|bitte besta(?:e)?tigen sie|"
+        # verb-first is a question, but "Kann ich leider nicht." is a short decline
+        "(?:kann|darf|muss|soll) ich(?! (?:(?:leider|doch|heute|also|dann|wohl) )*nicht\\b)",
+        "habe ich|bin ich|wird es|werden|wann|wie|was|wo|welche[rsmn]?|"
         "wer|warum|wieso|weshalb|haben sie|sind sie",
     ),
     "fr": (
@@ -696,8 +711,8 @@ _OPENERS = {
     "nl": (
         "kunt u|kun je|kunnen jullie|zou u|zouden jullie|zou het mogelijk|is het mogelijk|is er|zijn er|"
         "ik heb (?:een|enkele|een paar|twee) vragen?|graag zou ik weten|ik vroeg me af|ik wil graag weten|"
-        "weet u|krijg ik",
-        "kan ik|mag ik|moet ik|wanneer|hoe|wat|waar|welke|waarom|wie|wordt|komt",
+        "weet u|krijg ik|(?:kan|mag|moet) ik(?! (?:(?:helaas|dan|toch|er) )*niet\\b)",
+        "wanneer|hoe|wat|waar|welke|waarom|wie|wordt|komt",
     ),
     "es": (
         "es posible|seria posible|podria|podrian|podrias|pueden|puede usted|tengo una pregunta|"
@@ -1320,7 +1335,8 @@ _SUBJECT_CUES = [
     ),
     (
         re.compile(
-            r"\b(?:data deletion|deletion request|l[öo]schantrag|l[öo]schung|datenl[öo]schung|gdpr request|dsgvo)\b",
+            r"\b(?:data deletion|deletion request|l[öo]schantrag|l[öo]schung|datenl[öo]schung)\b"
+            r"|^(?:gdpr|dsgvo|rgpd|avg)(?:[- ]?(?:request|verzoek|antrag|anfrage|demande|solicitud|richiesta))?\W*$",
             re.I,
         ),
         "erasure",

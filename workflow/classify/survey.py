@@ -150,8 +150,8 @@ _INLINE_SPACE = re.compile(r"[^\S\n]+")
 _SOFT_BREAK = "\x00"  # a block boundary: one line break, however many blocks meet there
 _SOFT_BREAKS = re.compile(r"\s*\x00[\x00\s]*")
 _BR = "\x01"
-# PHP's nl2br (LimeSurvey's own templates among its users) writes "<br />" *and* keeps the
-# newline; that is one line break, not two.
+# PHP's nl2br (seen in LimeSurvey notifications) writes "<br />" *and* keeps the newline;
+# that is one line break, not two.
 _BR_NEWLINE = re.compile(r"\x01[^\S\n]*\n?")
 _MARKERS = str.maketrans("", "", _SOFT_BREAK + _BR)
 
@@ -528,7 +528,7 @@ def _json_responses(value: Any) -> list[Pairs]:
     return [_json_object_pairs(value)]
 
 
-def _attachment_kind(filename: str | None, content_type: str) -> str | None:
+def attachment_kind(filename: str | None, content_type: str) -> str | None:
     mime = content_type.split(";", 1)[0].strip().lower()
     suffix = Path(filename).suffix.lower() if filename else ""
     if suffix in (".csv", ".tsv") or mime in _CSV_TYPES:
@@ -542,7 +542,7 @@ def _read_attachment(
     filename: str | None, content_type: str, data: bytes, label_index: dict[str, str]
 ) -> list[SurveyResponse]:
     """Responses in a CSV/JSON attachment; ValueError if it is one of those but unreadable."""
-    kind = _attachment_kind(filename, content_type)
+    kind = attachment_kind(filename, content_type)
     if kind is None:
         return []
     text = _decode(data, _charset(content_type))

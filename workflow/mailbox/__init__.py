@@ -3,7 +3,8 @@
 A backend lists what is waiting, hands it over in batches of raw bytes, and — only after the
 pipeline has committed the effects of a batch — *settles* each message: ``processed`` moves it
 to the processed folder, ``attention`` leaves it in the inbox flagged for a person,
-``quarantine`` moves it to the quarantine folder. Nothing is ever deleted.
+``quarantine`` moves it to the quarantine folder, ``folder:<name>`` to a folder a rule named
+(created when missing). Nothing is ever deleted.
 
 ``state`` is a plain dict the pipeline persists in the store with each commit (IMAP keeps
 UIDVALIDITY, the last UID seen and the settlements not yet carried out there).
@@ -21,6 +22,11 @@ PROCESSED = "processed"
 ATTENTION = "attention"
 QUARANTINE = "quarantine"
 DISPOSITIONS = (PROCESSED, ATTENTION, QUARANTINE)
+FOLDER_PREFIX = "folder:"  # "folder:<name>": a rule filed the mail in a folder of its own
+
+
+def to_folder(name: str) -> str:
+    return FOLDER_PREFIX + name
 
 
 @dataclass

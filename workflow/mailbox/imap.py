@@ -21,7 +21,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from ..config import Mailbox
 from ..errors import MailboxError
-from . import ATTENTION, PROCESSED, IncomingMail
+from . import ATTENTION, FOLDER_PREFIX, PROCESSED, IncomingMail
 
 log = logging.getLogger(__name__)
 # RFC 2177: servers may drop an IDLE after 30 minutes; re-issue well before.
@@ -130,10 +130,15 @@ class ImapIntake:
         for ref, disposition in settlements:
             if disposition == ATTENTION:
                 flag.append(int(ref))
+            elif disposition.startswith(FOLDER_PREFIX):
+                by_target.setdefault(disposition.removeprefix(FOLDER_PREFIX), []).append(int(ref))
             else:
                 target = self.settings.processed_folder if disposition == PROCESSED else self.settings.quarantine_folder
                 by_target.setdefault(target, []).append(int(ref))
         try:
+            for target in by_target:
+                if target not in (self.settings.processed_folder, self.settings.quarantine_folder):
+                    self._folder(target)
             if flag:
                 self.client.add_flags(flag, [imapclient.FLAGGED])
             for target, uids in by_target.items():

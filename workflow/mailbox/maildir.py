@@ -16,7 +16,7 @@ from typing import Any
 
 from ..config import Mailbox
 from ..errors import MailboxError
-from . import ATTENTION, PROCESSED, QUARANTINE, IncomingMail
+from . import ATTENTION, FOLDER_PREFIX, PROCESSED, QUARANTINE, IncomingMail
 
 
 def ensure_maildir(path: Path) -> None:
@@ -74,6 +74,10 @@ class MaildirIntake:
             base = name.split(":", 1)[0]
             if disposition == ATTENTION:
                 target = self.root / "cur" / f"{base}:2,F"
+            elif disposition.startswith(FOLDER_PREFIX):
+                folder = self.root / f".{disposition.removeprefix(FOLDER_PREFIX).replace('/', '.')}"
+                ensure_maildir(folder)
+                target = folder / "cur" / f"{base}:2,S"
             else:
                 target = self.folders[disposition] / "cur" / f"{base}:2,S"
             try:
