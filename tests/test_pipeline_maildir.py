@@ -232,3 +232,72 @@ def test_backfill_commits_once_per_batch_not_per_message(tmp_path: Path) -> None
     # 1 checkpoint commit + 3 batches (250, 250, 100) + 1 final = 5 writes for 600 messages.
     assert report.commits == 5 and rt.store.commits == 5
     assert len(list((inbox / ".Processed" / "cur").iterdir())) == 600
+
+
+def dsn(recipient: str, action: str, status: str, original_id: str = "<orig@callflow.example.org>") -> bytes:
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\n"
+        "To: contact@callflow.example.org\nSubject: Undelivered Mail Returned to Sender\n"
+        f"Message-ID: <dsn-{action}-{status}@mx.example.net>\nAuto-Submitted: auto-replied\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\nThis is the mail system.\n\n"
+        "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n"
+        f"Final-Recipient: rfc822; {recipient}\nAction: {action}\nStatus: {status}\n\n"
+        f"--B\nContent-Type: text/rfc822-headers\n\nFrom: contact@callflow.example.org\nTo: {recipient}\n"
+        f"Message-ID: {original_id}\nSubject: Application received\n\n--B--\n"
+    )
+
+
+def test_bounce_flags_the_applicant_and_is_never_answered(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.survey("gone@example.org", "Gone Person"))
+    deliver(tmp / "mail", "2", mails.survey("slow@example.org", "Slow Server"))
+    assert main([*base, "run", "--once"]) == 0
+    deliver(tmp / "mail", "3", dsn("gone@example.org", "failed", "5.1.1").encode())
+    deliver(tmp / "mail", "4", dsn("slow@example.org", "delayed", "4.4.1").encode())
+    assert main([*base, "run", "--once"]) == 0
+    assert len(outgoing(tmp)) == 2  # the two acknowledgements, nothing to the bounces
+    gone = cli_json([*base, "show", "gone@example.org", "--json"], capsys)
+    assert "bounced" in gone["flags"] and gone["history"][-1]["event"] == "bounce"
+    slow = cli_json([*base, "show", "slow@example.org", "--json"], capsys)
+    assert "bounced" not in slow["flags"]
+
+
+def test_reply_from_another_address_is_matched_by_thread(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.survey("work@example.org", "Wanda Work"))
+    assert main([*base, "run", "--once"]) == 0
+    (ack,) = outgoing(tmp)
+    reply = mails.build("Wanda <wanda.private@example.net>", f"Re: {ack['Subject']}",
+                        "Is the meeting recorded?\n", In_Reply_To=ack["Message-ID"], References=ack["Message-ID"])
+    deliver(tmp / "mail", "2", reply)
+    assert main([*base, "run", "--once"]) == 0
+    rows = cli_json([*base, "applicants", "--json"], capsys)
+    assert [r["email"] for r in rows] == ["work@example.org"]
+    assert "needs_attention" in rows[0]["flags"]
+    assert rows[0]["history"][-3]["event"] == "mail"
+
+
+def test_html_table_survey_notification_end_to_end(setup, capsys) -> None:
+    from email.message import EmailMessage
+
+    tmp, base = setup
+    msg = EmailMessage()
+    msg["From"] = f"LimeSurvey <{mails.SURVEY}>"
+    msg["To"] = mails.CONTACT
+    msg["Subject"] = "Response submission for survey Working group"
+    msg["Message-ID"] = "<ls-1@surveys.example.org>"
+    msg.set_content(
+        "<html><body><table class='printouttable'>"
+        "<tr><th colspan='2'>Personal details</th></tr>"
+        "<tr><td>Full name</td><td>Hélène &amp; Co</td></tr>"
+        "<tr><td>Email address</td><td>helene@example.fr</td></tr>"
+        "<tr><td>Field of work</td><td>Exit work<br />\nprisons</td></tr>"
+        "</table></body></html>", subtype="html")
+    deliver(tmp / "mail", "1", msg.as_bytes())
+    assert main([*base, "run", "--once"]) == 0
+    rec = cli_json([*base, "show", "helene@example.fr", "--json"], capsys)
+    assert rec["name"] == "Hélène & Co" and rec["fields"]["field"] == "Exit work\nprisons"
+    (ack,) = outgoing(tmp)
+    assert ack["To"].addresses[0].addr_spec == "helene@example.fr"
+    assert "Hélène &amp; Co" in ack.get_body(("html",)).get_content()

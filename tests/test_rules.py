@@ -103,3 +103,20 @@ def test_spam_rules_read_header_values(tmp_path: Path) -> None:
     ham = mails.build("Y <y@example.org>", "Question", "When is it?", X_Spam_Status="No, score=-1.2")
     assert classify(parse(spam), ctx).kind == "spam"
     assert classify(parse(ham), ctx).kind == "applicant_message"
+
+
+def test_the_readme_example_rules_are_valid(tmp_path: Path) -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Classification rules", 1)[1]
+    block = section.split("```yaml", 1)[1].split("```", 1)[0]
+    ctx = ctx_with(tmp_path, block)
+    assert [r.name for r in ctx.rules][:4] == ["partner-questions", "helpdesk-tickets", "press", "cv-attached"]
+    from email.message import EmailMessage
+
+    msg = EmailMessage()
+    msg["From"] = "x@example.org"
+    msg["Subject"] = "My application"
+    msg.set_content("Please find my CV attached.")
+    msg.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="CV_2022.pdf")
+    got = classify(parse(msg.as_bytes()), ctx)
+    assert got.rule == "cv-attached" and got.needs_attention

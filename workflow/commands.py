@@ -208,6 +208,24 @@ def _check_smtp(cfg: Config) -> str:
     return f"SMTP {cfg.smtp.host}:{cfg.smtp.port} ({cfg.smtp.security})"
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_export
+
+    rt = runtime(args)
+    with rt.store.locked():
+        report = import_export(rt.config, rt.store, Path(args.file), rt.now, acknowledge=not args.no_ack)
+        if not args.dry_run:
+            rt.store.commit()
+    for problem in report.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    prefix = "would import" if args.dry_run else "imported"
+    print(
+        f"{prefix} {args.file}: {report.rows} row(s): {report.new} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {len(report.problems)} skipped; {report.queued} acknowledgement(s) queued"
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 

@@ -136,31 +136,45 @@ class Decider:
         email = cls.applicant_email
         if not email:
             return Decision(ATTENTION, note=f"survey notification without a usable address: {cls.reason}")
-        record = self._record(email, cls.applicant_name)
-        if cls.applicant_name:
-            record["name"] = cls.applicant_name
-        record["fields"].update(cls.survey_fields)
-        record["extra"].update(cls.survey_extra)
-        response_id = cls.survey_fields.get("response_id") or mail.key
+        return self.apply_application(
+            email, cls.applicant_name, cls.survey_fields, cls.survey_extra,
+            response_id=cls.survey_fields.get("response_id") or mail.key, submitted=self.now, by="survey",
+        )
+
+    def apply_application(
+        self,
+        email: str,
+        name: str | None,
+        fields: dict[str, str],
+        extra: dict[str, str],
+        *,
+        response_id: str,
+        submitted: datetime,
+        by: str,
+        acknowledge: bool = True,
+    ) -> Decision:
+        """A survey response (from a notification mail or an imported export) for one person."""
+        record = self._record(email, name)
+        if name:
+            record["name"] = name
+        record["fields"].update(fields)
+        record["extra"].update(extra)
         if response_id not in record["response_ids"]:
             record["response_ids"].append(response_id)
         decision = Decision(PROCESSED, applicant=email)
-        late = self.now > self.config.event.deadline
-        state = record.get("state")
+        late = submitted > self.config.event.deadline
+        before = record.get("state")
+        mail_kind = None
         if lifecycle.can(record, "application"):
-            before = state
-            _, mail_kind = lifecycle.transition(
-                record, "application", self.now, "survey", "late" if late else ""
-            )
+            _, mail_kind = lifecycle.transition(record, "application", self.now, by, "late" if late else "")
             if record["applied_at"] is None or before == State.WITHDRAWN.value:
-                record["applied_at"] = self.now.isoformat()
+                record["applied_at"] = submitted.isoformat()
             decision.state_change = f"{before or 'new'}→{record['state']}"
         else:
-            mail_kind = None
-            lifecycle.add_history(record, self.now, "survey_update", "survey response updated the record", "survey")
+            lifecycle.add_history(record, self.now, "survey_update", "survey response updated the record", by)
         if late and record["state"] == State.APPLIED.value and lifecycle.set_flag(record, Flag.LATE):
             lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
-        if mail_kind:
+        if mail_kind and acknowledge:
             kind = "ack_late_application" if late else "ack_application"
             # Once per applicant: a duplicate or updated response is not acknowledged again.
             self._queue(
