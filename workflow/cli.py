@@ -64,6 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
     sh = _add(sub, "show", c.cmd_show, "one applicant with history")
     sh.add_argument("email")
     sh.add_argument("--json", action="store_true")
+    for action, what in (
+        ("select", "select applicants (refused beyond capacity unless --force)"),
+        ("waitlist", "put applicants on the waiting list"),
+        ("reject", "reject applicants (an invited person's calendar entry is cancelled)"),
+        ("invite", "send the calendar invitation to selected applicants"),
+        ("withdraw", "withdraw applicants (frees their place; the waitlist moves up)"),
+    ):
+        dp = _add(sub, action, c.cmd_decide, what)
+        dp.add_argument("emails", nargs="*", metavar="EMAIL")
+        dp.add_argument("--dry-run", action="store_true", help="show what would change and which mail would be queued")
+        dp.add_argument("--by", help="who decides, for the history (default: organiser)")
+        if action == "select":
+            dp.add_argument("--force", action="store_true", help="select even beyond capacity")
+        if action == "invite":
+            dp.add_argument("--selected", action="store_true", help="invite everyone who is selected")
     im = _add(sub, "import", c.cmd_import, "import a survey export (CSV, XLSX); idempotent by response ID")
     im.add_argument("file", metavar="FILE")
     im.add_argument("--no-ack", action="store_true", help="do not acknowledge imported applications by mail")

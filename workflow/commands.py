@@ -144,9 +144,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         return 1 if report.failed else 0
     with store.locked():
         if args.action == "approve":
+            from .organise import Lifecycle
+
             if not args.all and not args.ids:
                 raise UsageError("outbox approve: name IDs or use --all")
-            done = outbox_mod.approve(store, None if args.all else args.ids, rt.now, "cli")
+            done = Lifecycle(rt.config, store, rt.now, "organiser").approve(None if args.all else args.ids)
         else:
             done = outbox_mod.discard(store, args.ids, rt.now, "cli")
         store.commit()
@@ -206,6 +208,35 @@ def _check_smtp(cfg: Config) -> str:
         raise
     transport.close()
     return f"SMTP {cfg.smtp.host}:{cfg.smtp.port} ({cfg.smtp.security})"
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    """select / waitlist / reject / invite / withdraw: all addresses or none (one commit)."""
+    from .organise import Lifecycle
+
+    rt = runtime(args)
+    action = args.command
+    with rt.store.locked():
+        life = Lifecycle(rt.config, rt.store, rt.now, args.by or "organiser")
+        if action == "invite" and args.selected:
+            if args.emails:
+                raise UsageError("invite: give addresses or --selected, not both")
+            changes = life.invite_selected()
+        else:
+            if not args.emails:
+                raise UsageError(f"{action}: name at least one address" + (" or use --selected" if action == "invite" else ""))
+            changes = [life.apply(action, e, force=getattr(args, "force", False)) for e in args.emails]
+        if not args.dry_run:
+            rt.store.commit()
+    prefix = "would change" if args.dry_run else "changed"
+    for change in changes:
+        print(f"{prefix}: {change.describe()}")
+    if not changes:
+        print("nothing to do")
+    waiting = [e for e in rt.store.outbox if e["status"] == outbox_mod.AWAITING]
+    if waiting and not args.dry_run:
+        print(f"{len(waiting)} mail(s) await approval: callflow outbox list, then outbox approve ID…|--all")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

@@ -66,6 +66,17 @@ class Event(_Model):
             raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Brussels)") from None
         return value
 
+    @field_validator("survey_deadline", mode="before")
+    @classmethod
+    def _date_means_day(cls, value: object) -> object:
+        # "2022-03-10" (quoted in YAML) is a date, not midnight at the start of that day.
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        return value
+
     @model_validator(mode="after")
     def _localise(self) -> Event:
         tz = ZoneInfo(self.timezone)
@@ -255,6 +266,20 @@ class Replies(_Model):
     max_per_window: int = Field(default=1, gt=0)
 
 
+class Waitlist(_Model):
+    # A freed place goes to the first waitlisted applicant: proposed for organiser approval
+    # (outbox approve) by default, or promoted at once when auto_promote is true.
+    auto_promote: bool = False
+
+
+class Reminders(_Model):
+    deadline_days_before: int = Field(default=3, ge=0)  # to people who inquired but did not apply
+    event_days_before: int = Field(default=2, ge=0)  # to confirmed participants
+    nudge_after_days: int = Field(default=5, ge=1)  # invited, no answer yet
+    enabled: bool = True
+
+
+
 class Config(_Model):
     event: Event
     contact: Contact
@@ -267,6 +292,8 @@ class Config(_Model):
     paths: Paths = Field(default_factory=Paths)
     outbox: Outbox = Field(default_factory=Outbox)
     replies: Replies = Field(default_factory=Replies)
+    waitlist: Waitlist = Field(default_factory=Waitlist)
+    reminders: Reminders = Field(default_factory=Reminders)
 
     # Where the file was loaded from (set by load(), not a YAML key).
     source: Path | None = Field(default=None, exclude=True)

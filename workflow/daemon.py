@@ -19,7 +19,7 @@ import schedule
 from .errors import MailboxError, TransportError
 from .mailbox import open_intake
 from .outbox import SendReport
-from .pipeline import IntakeReport, Runtime, intake_pass, send_pass
+from .pipeline import IntakeReport, Runtime, intake_pass, scheduled_pass, send_pass
 from .store import instance_lock
 from .transport import open_transport
 
@@ -38,6 +38,8 @@ def run_once(rt: Runtime) -> PassReport:
     try:
         with rt.store.locked():
             received = intake_pass(rt, intake)
+            received.queued += scheduled_pass(rt)
+            rt.store.commit()
     finally:
         intake.close()
     sent = send_outbox(rt)
@@ -82,6 +84,8 @@ class Daemon:
                         intake = open_intake(cfg)
                     with self.rt.store.locked():
                         intake_pass(self.rt, intake)
+                        scheduled_pass(self.rt)
+                        self.rt.store.commit()
                     self.failures = 0
                     self._send()
                     scheduler.run_pending()

@@ -66,7 +66,7 @@ class Decider:
         record["auto_answers"] = recent
         return len(recent) < window.max_per_window
 
-    def _queue(
+    def queue(
         self,
         decision: Decision,
         record: dict[str, Any],
@@ -75,8 +75,11 @@ class Decider:
         context: dict[str, Any],
         *,
         answering: ParsedMail | None = None,
-        auto_submitted: str = AUTO_REPLIED,
-    ) -> None:
+        auto_submitted: str | None = AUTO_REPLIED,
+        approval: bool | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Queue one mail to this applicant; None if its key was queued before."""
         entry = outbox.enqueue(
             self.store,
             key=key,
@@ -90,21 +93,25 @@ class Decider:
             in_reply_to=answering.message_id if answering else None,
             references=answering.references if answering else (),
             auto_submitted=auto_submitted,
-            approval=kind in self.config.outbox.approval_required,
+            approval=kind in self.config.outbox.approval_required if approval is None else approval,
+            extra=extra,
         )
         if entry is None:
-            return
+            return None
         record["sent_message_ids"].append(entry["message_id"])
         if answering is not None:
             record["auto_answers"].append(self.now.isoformat())
-        lifecycle.add_history(record, self.now, "queued", f"{kind} (outbox {entry['id']})", "callflow")
+        waits = " (awaiting approval)" if entry["status"] == outbox.AWAITING else ""
+        lifecycle.add_history(record, self.now, "queued", f"{kind} (outbox {entry['id']}){waits}", "callflow")
         decision.queued.append(kind)
+        return entry
 
     # -- per kind -----------------------------------------------------------------------
     def decide(self, mail: ParsedMail, cls: Classification) -> Decision:
         handler = getattr(self, f"_on_{cls.kind}", None)
         if handler is None:
-            return Decision(PROCESSED, note=f"{cls.kind}: logged, never answered")
+            disposition = ATTENTION if cls.needs_attention else PROCESSED
+            return Decision(disposition, note=f"{cls.kind}: logged, never answered")
         return handler(mail, cls)
 
     def _on_unparseable(self, mail: ParsedMail, cls: Classification) -> Decision:
@@ -126,7 +133,8 @@ class Decider:
         record = self.store.applicants.get(mail.from_addr) if mail.from_addr else None
         if record is not None:
             lifecycle.add_history(record, self.now, "auto_reply", cls.reason or "automatic reply", "mail")
-        return Decision(PROCESSED, applicant=record and record["email"], note="automatic reply: never answered")
+        disposition = ATTENTION if cls.needs_attention else PROCESSED
+        return Decision(disposition, applicant=record and record["email"], note="automatic reply: never answered")
 
     def _on_organiser_command(self, mail: ParsedMail, cls: Classification) -> Decision:
         # Commands by mail need the digest token (a later capability); a person reads it.
@@ -177,7 +185,7 @@ class Decider:
         if mail_kind and acknowledge:
             kind = "ack_late_application" if late else "ack_application"
             # Once per applicant: a duplicate or updated response is not acknowledged again.
-            self._queue(
+            self.queue(
                 decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED
             )
         return decision
@@ -197,9 +205,10 @@ class Decider:
         if not email:
             return Decision(ATTENTION, note="mail without a sender address")
         if self.store.applicants.get(email) is None:
-            # Someone answering from another address (a colleague's, a private one): the
-            # thread says whose application it is.
-            owner = self._thread_owner(mail)
+            # Someone answering from another address (a colleague's, a private one, a
+            # calendar delegate): the thread or the calendar reply says whose application it is.
+            attendee = (cls.calendar or {}).get("attendee")
+            owner = attendee if attendee and self.store.applicants.get(attendee) else self._thread_owner(mail)
             if owner and self.store.applicants.get(owner) is not None:
                 email = owner
         existing = self.store.applicants.get(email)
@@ -213,10 +222,6 @@ class Decider:
             )
             cls.intent, cls.needs_attention = detected.intent, detected.needs_attention
         asks = cls.intent == "question" or cls.needs_attention
-        context = {
-            "reply_subject": reply_subject(mail.subject, self.config.event.name),
-            "asks_question": asks,
-        }
         lifecycle.add_history(
             record, self.now, "mail", f"intent {cls.intent}{' (needs attention)' if asks else ''}", "mail"
         )
@@ -226,14 +231,28 @@ class Decider:
             kind = "ack_inquiry"
         else:
             kind = "ack_message"
+        if cls.intent in ("confirm", "decline", "withdraw") and not asks:
+            # The lifecycle acts on the answer and its own mail is the reply (imported here:
+            # organise builds on this module).
+            from .organise import Lifecycle
+
+            change = Lifecycle(self.config, self.store, self.now, "mail").answer(record, cls.intent, mail)
+            if change is not None:
+                decision.state_change = f"{change.before}→{change.after}"
+                decision.queued.extend(change.mails)
+                return decision
         if cls.intent in ("confirm", "decline", "withdraw", "erasure"):
-            # Acting on these is the lifecycle's job; until it does, a person reads them.
+            # Not applicable in this state, hedged, or erasure (a person handles it): flag it.
             asks = True
         if asks:
             lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
             decision.disposition = ATTENTION
+        context = {
+            "reply_subject": reply_subject(mail.subject, self.config.event.name),
+            "asks_question": asks,
+        }
         if self._may_auto_answer(record):
-            self._queue(decision, record, kind, f"ack:{mail.key}", context, answering=mail)
+            self.queue(decision, record, kind, f"ack:{mail.key}", context, answering=mail)
         else:
             lifecycle.add_history(record, self.now, "not_answered", "answer window: already answered recently", "callflow")
         return decision

@@ -34,7 +34,8 @@ class Flag(StrEnum):
 
 
 S = State
-# (from state or None for "no record yet", event) → (new state, mail kind or None)
+# (from state or None for "no record yet", event) → (new state, mail kind or None).
+# The mail kinds are templates; mail that needs organiser approval waits in the outbox.
 TRANSITIONS: dict[tuple[State | None, str], tuple[State, str | None]] = {
     (None, "inquiry"): (S.INQUIRED, "ack_inquiry"),
     (S.INQUIRED, "inquiry"): (S.INQUIRED, None),
@@ -42,18 +43,25 @@ TRANSITIONS: dict[tuple[State | None, str], tuple[State, str | None]] = {
     (S.INQUIRED, "application"): (S.APPLIED, "ack_application"),
     (S.APPLIED, "application"): (S.APPLIED, None),  # a duplicate response updates the record
     (S.WITHDRAWN, "application"): (S.APPLIED, "ack_application"),  # applied again after withdrawing
+    # Organisers' decisions.
     (S.APPLIED, "select"): (S.SELECTED, "selection"),
     (S.WAITLISTED, "select"): (S.SELECTED, "selection"),
+    (S.REJECTED, "select"): (S.SELECTED, "selection"),  # organisers may reconsider
     (S.APPLIED, "waitlist"): (S.WAITLISTED, "waitlisting"),
     (S.SELECTED, "waitlist"): (S.WAITLISTED, "waitlisting"),
+    (S.REJECTED, "waitlist"): (S.WAITLISTED, "waitlisting"),
     (S.APPLIED, "reject"): (S.REJECTED, "rejection"),
     (S.WAITLISTED, "reject"): (S.REJECTED, "rejection"),
     (S.SELECTED, "reject"): (S.REJECTED, "rejection"),
+    (S.INVITED, "reject"): (S.REJECTED, "rejection"),  # the rejection carries the calendar CANCEL
+    (S.CONFIRMED, "reject"): (S.REJECTED, "rejection"),
+    (S.WAITLISTED, "promote"): (S.SELECTED, "promotion"),
     (S.SELECTED, "invite"): (S.INVITED, "invitation"),
+    # The applicant's answers (by mail or calendar reply).
     (S.INVITED, "confirm"): (S.CONFIRMED, "confirmation"),
+    (S.DECLINED, "confirm"): (S.CONFIRMED, "confirmation"),  # changed their mind; a place must be free
     (S.INVITED, "decline"): (S.DECLINED, "decline_ack"),
     (S.CONFIRMED, "decline"): (S.DECLINED, "decline_ack"),
-    (S.DECLINED, "confirm"): (S.CONFIRMED, "confirmation"),
 }
 # Withdrawal is possible from every state but withdrawn itself.
 for _state in State:
@@ -62,6 +70,8 @@ for _state in State:
 
 # Places are taken by these states (capacity counts them).
 HOLDS_PLACE = frozenset({S.SELECTED, S.INVITED, S.CONFIRMED})
+# These have a calendar entry from us that a later change must update or cancel.
+HAS_CALENDAR_ENTRY = frozenset({S.INVITED, S.CONFIRMED})
 
 
 def new_record(email: str, name: str | None, now: datetime) -> dict[str, Any]:
@@ -78,6 +88,8 @@ def new_record(email: str, name: str | None, now: datetime) -> dict[str, Any]:
         "applied_at": None,
         "auto_answers": [],
         "sent_message_ids": [],
+        "calendar_sequence": None,  # SEQUENCE of the last invitation/update sent; None: never invited
+        "invited_at": None,
         "history": [],
     }
 
@@ -116,6 +128,8 @@ def transition(
         )
     new_state, mail_kind = step
     record["state"] = new_state.value
+    if new_state is S.INVITED:
+        record["invited_at"] = now.isoformat()
     what = f"{current.value if current else 'new'} → {new_state.value}"
     add_history(record, now, event, f"{what}{'; ' + detail if detail else ''}", by)
     return new_state, mail_kind

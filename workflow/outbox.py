@@ -60,6 +60,7 @@ def enqueue(
     references: Iterable[str] = (),
     auto_submitted: str | None = None,
     approval: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """Queue one mail; None if a mail with this key was queued before (idempotency)."""
     if store.outbox.get(key) is not None:
@@ -84,6 +85,9 @@ def enqueue(
         "last_error": None,
         "sent_at": None,
         "history": [],
+        # calendar: {"method": "REQUEST"|"CANCEL", "sequence": n} → an iCalendar part;
+        # on_approve: {"event": "promote"} → a lifecycle step that waits for this approval.
+        **(extra or {}),
     }
     return store.outbox.put(entry)
 

@@ -133,6 +133,20 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     return report
 
 
+def scheduled_pass(rt: Runtime) -> int:
+    """Calendar updates after a change of the event, and due reminders; returns mails queued.
+
+    Idempotent (keyed mail), so it runs on every pass; the caller commits.
+    """
+    from .organise import Lifecycle
+
+    life = Lifecycle(rt.config, rt.store, rt.now, "scheduler")
+    changes = life.send_updates_if_changed() + life.reminders()
+    for change in changes:
+        log.info("scheduled: %s queued (state %s)", ",".join(change.mails), change.after)
+    return sum(len(c.mails) for c in changes)
+
+
 def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
     """Recover an interrupted run, then send what is due (rate-limited)."""
     store = rt.store

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 
+from . import calendar
 from .config import Config
 from .errors import ConfigError
 
@@ -132,10 +133,17 @@ class Renderer:
         msg[LOOP_HEADER] = contact.email
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")
-        for extra in entry.get("attachments", []):
-            extra_part = extra.get("part")
-            if extra_part is not None:
-                msg.attach(extra_part)
+        cal = entry.get("calendar")
+        if cal:
+            ics = calendar.invitation_ics(
+                self.config, entry["to"], entry.get("to_name") or "", sequence=cal["sequence"],
+                method=cal["method"], now=now,
+            )
+            # Inline text/calendar with METHOD makes Outlook, Gmail and Thunderbird show
+            # Accept/Decline buttons; the .ics attachment serves every other client.
+            msg.add_alternative(ics.decode("utf-8"), subtype="calendar", params={"method": cal["method"]})
+            name = "cancel.ics" if cal["method"] == "CANCEL" else "invite.ics"
+            msg.add_attachment(ics, maintype="application", subtype="ics", filename=name)
         return msg, contact.email, [entry["to"]]
 
 
