@@ -279,6 +279,21 @@ class Reminders(_Model):
     enabled: bool = True
 
 
+class Commands(_Model):
+    # Commands by mail: the sender must be an organiser AND the mail must carry a digest
+    # token issued within token_days. With require_authentication, an Authentication-Results
+    # header added by one of trusted_authserv_ids must also show dkim=pass or dmarc=pass.
+    enabled: bool = True
+    token_days: float = Field(default=7, gt=0)
+    require_authentication: bool = False
+    trusted_authserv_ids: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _trusted_needed(self) -> Commands:
+        if self.require_authentication and not self.trusted_authserv_ids:
+            raise ValueError("require_authentication needs trusted_authserv_ids (your own mail server's id)")
+        return self
+
 
 class Config(_Model):
     event: Event
@@ -294,6 +309,7 @@ class Config(_Model):
     replies: Replies = Field(default_factory=Replies)
     waitlist: Waitlist = Field(default_factory=Waitlist)
     reminders: Reminders = Field(default_factory=Reminders)
+    commands: Commands = Field(default_factory=Commands)
 
     # Where the file was loaded from (set by load(), not a YAML key).
     source: Path | None = Field(default=None, exclude=True)
