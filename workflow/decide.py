@@ -247,6 +247,14 @@ class Decider:
         if asks:
             lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
             decision.disposition = ATTENTION
+            # The organisers' digest quotes the applicant's own words (kept in the state file,
+            # never logged).
+            record["attention"] = {
+                "at": self.now.isoformat(),
+                "intent": cls.intent,
+                "snippet": " ".join(mail.reply_text.split())[:280],
+                "subject": mail.subject[:200],
+            }
         context = {
             "reply_subject": reply_subject(mail.subject, self.config.event.name),
             "asks_question": asks,
