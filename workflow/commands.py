@@ -257,6 +257,26 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .privacy import export
+
+    rt = runtime(args)
+    print_json(export(rt.store, args.email))
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from .privacy import erase
+
+    rt = runtime(args)
+    with rt.store.locked():
+        erase(rt.config, rt.store, args.email, rt.now, args.by or "organiser")
+        rt.store.commit()
+    print(f"erased {args.email.strip().lower()}: personal data removed, a tombstone is kept; "
+          "delete their mail from the mailbox folders yourself")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 

@@ -279,6 +279,11 @@ class Reminders(_Model):
     enabled: bool = True
 
 
+class Retention(_Model):
+    # Personal data is erased (tombstones kept) this many days after the last session.
+    days_after_event: int = Field(default=180, ge=0)
+
+
 class Commands(_Model):
     # Commands by mail: the sender must be an organiser AND the mail must carry a digest
     # token issued within token_days. With require_authentication, an Authentication-Results
@@ -310,6 +315,7 @@ class Config(_Model):
     waitlist: Waitlist = Field(default_factory=Waitlist)
     reminders: Reminders = Field(default_factory=Reminders)
     commands: Commands = Field(default_factory=Commands)
+    retention: Retention = Field(default_factory=Retention)
 
     # Where the file was loaded from (set by load(), not a YAML key).
     source: Path | None = Field(default=None, exclude=True)

@@ -241,8 +241,15 @@ class Decider:
                 decision.state_change = f"{change.before}→{change.after}"
                 decision.queued.extend(change.mails)
                 return decision
+        if cls.intent == "erasure" and not asks:
+            from .privacy import erase_on_request
+
+            decision.queued.extend(erase_on_request(self.config, self.store, record, self.now, mail, self))
+            decision.applicant = None
+            decision.state_change = "erased"
+            return decision
         if cls.intent in ("confirm", "decline", "withdraw", "erasure"):
-            # Not applicable in this state, hedged, or erasure (a person handles it): flag it.
+            # Not applicable in this state, or hedged: a person reads it.
             asks = True
         if asks:
             lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import lifecycle, outbox
+from . import lifecycle, outbox, privacy
 from .classify import Classification, ClassifyContext, classify
 from .clock import Clock
 from .config import Config
@@ -144,6 +144,9 @@ def scheduled_pass(rt: Runtime) -> int:
     changes = life.send_updates_if_changed() + life.reminders()
     for change in changes:
         log.info("scheduled: %s queued (state %s)", ",".join(change.mails), change.after)
+    purged = privacy.retention_purge(rt.config, rt.store, rt.now)
+    if purged:
+        log.info("retention: erased %d record(s) after the retention period", purged)
     return sum(len(c.mails) for c in changes)
 
 
@@ -185,6 +188,7 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
         record = store.applicants.get(entry["to"])
         if record is not None:
             lifecycle.add_history(record, now, "sent", f"{entry['kind']} (outbox {entry['id']})", "callflow")
+    privacy.scrub_after_sending(store)
     store.commit()
     journal.clear()
     return report

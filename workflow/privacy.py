@@ -1,0 +1,147 @@
+"""Data subject access (export), erasure and retention.
+
+Erasure replaces the applicant's record by a tombstone: the address is replaced by a keyed hash
+(so that a later mail from the same address can be recognised as a returning person without
+storing who they are), every field, name, snippet and history detail is dropped, and the outbox
+and handled-message records that named them are scrubbed. What callflow does not own — the mail
+itself in the mailbox folders — is not touched: the README tells organisers to delete it there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from . import lifecycle, outbox
+from .config import Config
+from .errors import UsageError
+from .lifecycle import HAS_CALENDAR_ENTRY, Flag
+from .store import Store
+
+TOMBSTONE_PREFIX = "erased:"
+
+
+def tombstone_key(config: Config, email: str) -> str:
+    # Keyed by the contact address so the same person hashes differently across installations.
+    digest = hashlib.sha256(f"{config.contact.email}\0{email.lower()}".encode()).hexdigest()[:32]
+    return TOMBSTONE_PREFIX + digest
+
+
+def export(store: Store, email: str) -> dict[str, Any]:
+    """Everything callflow holds about one person (SPEC: `callflow export EMAIL`)."""
+    email = email.strip().lower()
+    record = store.applicants.get(email)
+    if record is None:
+        raise UsageError(f"{email}: no such applicant")
+    return {
+        "applicant": record,
+        "mail_sent_or_queued": [
+            {k: e.get(k) for k in ("id", "kind", "status", "created", "sent_at", "message_id")}
+            for e in store.outbox if e.get("to") == email or e.get("applicant") == email
+        ],
+        "messages_received": [
+            {k: m.get(k) for k in ("at", "kind", "intent", "disposition")}
+            for m in store.messages if m.get("applicant") == email
+        ],
+    }
+
+
+def erase(
+    config: Config, store: Store, email: str, now: datetime, by: str, *, deliver_pending: bool = False
+) -> dict[str, Any]:
+    """Erase one person's data, keeping a tombstone; returns the tombstone.
+
+    With ``deliver_pending`` (the person asked by mail), mail already queued to them — the
+    erasure confirmation, a calendar CANCEL — still goes out and is scrubbed once sent;
+    otherwise open mail to them is discarded.
+    """
+    email = email.strip().lower()
+    record = store.applicants.get(email)
+    if record is None:
+        raise UsageError(f"{email}: no such applicant")
+    key = tombstone_key(config, email)
+    tombstone = {
+        "email": key,
+        "name": "",
+        "state": record.get("state"),
+        "flags": [Flag.ERASED.value],
+        "fields": {},
+        "extra": {},
+        "response_ids": [],
+        "created": record.get("created"),
+        "updated": now.isoformat(),
+        "applied_at": None,
+        "auto_answers": [],
+        "sent_message_ids": [],
+        "calendar_sequence": record.get("calendar_sequence"),
+        "invited_at": None,
+        "history": [{"at": now.isoformat(), "event": "erased", "detail": "personal data erased", "by": by}],
+    }
+    store.applicants.rekey(email, tombstone)
+    for entry in list(store.outbox):
+        if email in entry["key"]:
+            # Idempotency keys name their cause, often the address: keep them unique, not personal.
+            old_key = entry["key"]
+            entry["key"] = old_key.replace(email, key)
+            store.outbox.rekey(old_key, entry)
+        if entry.get("to") == email or entry.get("applicant") == email:
+            if entry["status"] in outbox.OPEN_STATES:
+                if deliver_pending:
+                    entry["erasure_of"] = key  # scrubbed by scrub_after_sending once it is out
+                    continue
+                entry["status"] = outbox.DISCARDED
+            _scrub_entry(entry, key)
+    for message in store.messages:
+        if message.get("applicant") == email:
+            message["applicant"] = key
+    return tombstone
+
+
+def _scrub_entry(entry: dict[str, Any], key: str) -> None:
+    entry["to"] = key
+    entry["to_name"] = ""
+    entry["applicant"] = key
+    entry["context"] = {}
+
+
+def scrub_after_sending(store: Store) -> None:
+    """Mail that was still owed to an erased person: once it is out (or failed), forget the address."""
+    for entry in store.outbox:
+        if entry.get("erasure_of") and entry["status"] not in outbox.OPEN_STATES and entry["to"] != entry["erasure_of"]:
+            _scrub_entry(entry, entry["erasure_of"])
+
+
+def erase_on_request(config: Config, store: Store, record: dict[str, Any], now: datetime, mail: Any,
+                     decider: Any) -> list[str]:
+    """An applicant asked by mail to delete their data: withdraw (cancelling any calendar
+    entry), confirm by mail, erase. Returns the mail kinds queued."""
+    from .organise import Lifecycle
+
+    queued: list[str] = []
+    if record.get("state") in {s.value for s in HAS_CALENDAR_ENTRY} and lifecycle.can(record, "withdraw"):
+        change = Lifecycle(config, store, now, "mail").answer(record, "withdraw", mail)
+        if change:
+            queued.extend(change.mails)
+    from .decide import Decision
+
+    decision = Decision("processed", applicant=record["email"])
+    decider.queue(decision, record, "erasure_ack", f"erasure:{mail.key}", {}, answering=mail, approval=False)
+    queued.extend(decision.queued)
+    erase(config, store, record["email"], now, "mail", deliver_pending=True)
+    return queued
+
+
+def retention_purge(config: Config, store: Store, now: datetime) -> int:
+    """After the event plus ``retention.days_after_event``, erase every remaining record."""
+    last_session = max(s.end for s in config.event.sessions)
+    if now < last_session + timedelta(days=config.retention.days_after_event):
+        return 0
+    count = 0
+    for record in list(store.applicants):
+        if Flag.ERASED.value not in record.get("flags", []):
+            erase(config, store, record["email"], now, "retention")
+            count += 1
+    if count:
+        store.meta["retention_purged_at"] = now.isoformat()
+    return count
