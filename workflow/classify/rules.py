@@ -199,9 +199,6 @@ def _compile(c: Condition) -> Callable[[Facts], bool]:
     if c.subject:
         t_subj = _text_test(c.subject)
         tests.append(lambda f: t_subj(f.subject))
-    if c.body:
-        t_body = _text_test(c.body)
-        tests.append(lambda f: t_body(f.body_text()))
     if c.attachment:
         a = c.attachment
         name_re = re.compile(a.name, re.IGNORECASE) if a.name else None
@@ -220,15 +217,20 @@ def _compile(c: Condition) -> Callable[[Facts], bool]:
     if c.flags:
         needed = set(c.flags)
         tests.append(lambda f: needed <= f.flags)
+    if c.not_:
+        neg = _compile(c.not_)
+        tests.append(lambda f: not neg(f))
     if c.all:
         subs = [_compile(s) for s in c.all]
         tests.append(lambda f: all(s(f) for s in subs))
     if c.any:
         alts = [_compile(s) for s in c.any]
         tests.append(lambda f: any(s(f) for s in alts))
-    if c.not_:
-        neg = _compile(c.not_)
-        tests.append(lambda f: not neg(f))
+    if c.body:
+        # Last: the sender's own words are computed (quote stripping) only if everything
+        # cheaper already matched.
+        t_body = _text_test(c.body)
+        tests.append(lambda f: t_body(f.body_text()))
     if not tests:
         return lambda f: True
     return lambda f: all(t(f) for t in tests)
