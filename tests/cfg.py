@@ -30,7 +30,8 @@ def base_config(tmp: Path) -> dict[str, Any]:
         "mailbox": {"backend": "maildir", "path": str(tmp / "mail")},
         "smtp": {"backend": "maildir", "path": str(tmp / "outgoing"), "rate_per_minute": 1000},
         "survey": {"senders": [SURVEY]},
-        "digest": {"time": "08:00"},
+        # Late in the day, so that tests counting mail see no digest unless they ask for one.
+        "digest": {"time": "23:59"},
         "storage": {"path": str(tmp / "state.json")},
     }
 

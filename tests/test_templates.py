@@ -59,7 +59,10 @@ def discover_kinds() -> list[str]:
     )
 
 
-KINDS = discover_kinds()
+# Mail to organisers has its own tests (test_digest.py, test_mailcommands.py): these tests are
+# about the wording applicants read.
+ORGANISER_KINDS = {"digest", "command_result"}
+KINDS = [k for k in discover_kinds() if k not in ORGANISER_KINDS]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +101,8 @@ def test_extras_name_only_existing_kinds() -> None:
 
 
 def test_renderer_sees_the_same_kinds(renderer: Renderer) -> None:
-    assert renderer.kinds() == KINDS
+    assert [k for k in renderer.kinds() if k not in ORGANISER_KINDS] == KINDS
+    assert set(renderer.kinds()) >= ORGANISER_KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -257,6 +257,33 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from .digest import build_digest
+    from .digest_job import queue_digest
+
+    rt = runtime(args)
+    if args.send:
+        with rt.store.locked():
+            entries = queue_digest(rt.config, rt.store, rt.now, force=True)
+            rt.store.commit()
+        if not entries:
+            raise UsageError("digest --send: no organisers configured")
+        report = send_outbox(rt)
+        print(f"digest queued for {len(entries)} organiser(s); sent {len(report.sent)} mail(s)")
+        return 0
+    since = rt.store.meta.get("last_digest_at")
+    from datetime import datetime
+
+    subject, text, html = build_digest(
+        rt.config, rt.store, rt.renderer, rt.now, datetime.fromisoformat(since) if since else None, None
+    )
+    if args.html:
+        print(html)
+    else:
+        print(f"Subject: {subject}\n\n{text}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from .privacy import export
 

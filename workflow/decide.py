@@ -137,8 +137,13 @@ class Decider:
         return Decision(disposition, applicant=record and record["email"], note="automatic reply: never answered")
 
     def _on_organiser_command(self, mail: ParsedMail, cls: Classification) -> Decision:
-        # Commands by mail need the digest token (a later capability); a person reads it.
-        return Decision(ATTENTION, note="organiser mail: left for a person")
+        if not self.config.commands.enabled:
+            # Commands by mail are switched off: a person reads it.
+            return Decision(ATTENTION, note="organiser mail: left for a person")
+        # Imported here: mailcommands builds on organise, which builds on this module.
+        from . import mailcommands
+
+        return mailcommands.execute(self.config, self.store, mail, self.now)
 
     def _on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
         email = cls.applicant_email

@@ -122,7 +122,7 @@ def _bar(taken: int, capacity: int) -> str:
     # One character per place while that fits; beyond, the bar is scaled.
     width = min(capacity, BAR_MAX) if capacity > 0 else BAR_MAX
     filled = width if capacity <= 0 else min(width, round(taken * width / capacity))
-    if 0 < taken and filled == 0:
+    if taken > 0 and filled == 0:
         filled = 1  # one taken place must never look like none
     return f"[{'#' * filled}{'-' * (width - filled)}] {taken}/{capacity}"
 
@@ -309,7 +309,8 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
         "attention": groups,
         "attention_count": attention_count,
         "waitlist": waitlist,
-        "per_day": _per_day(records, tz),
+        # Erased people's applications still happened: the chart names nobody.
+        "per_day": _per_day(list(store.applicants), tz),
         "quiet_line": (
             f"Quiet day: nothing new, nothing needs attention. {total} applicant{'s' if total != 1 else ''}, "
             f"{left} place{'s' if left != 1 else ''} left."
@@ -318,23 +319,27 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
     }
 
 
-def build_digest(
-    config: Config, store: Store, renderer: Renderer, now: datetime, since: datetime | None,
-    token: str | None,
-) -> tuple[str, str, str]:
-    """(subject, text, html) of the digest; ``token`` makes replies usable as commands."""
-    context = digest_context(config, store, now, since)
-    context["token"] = token
-    context["subject_tag"] = tokens.subject_tag(token) if token else ""
+def token_context(config: Config, token: str | None) -> dict[str, Any]:
+    """The context keys that depend on the digest's command token (``token``, ``subject_tag``,
+    ``reply_hint``); whoever queues a digest adds these to ``digest_context``'s data."""
     if token:
-        context["reply_hint"] = (
+        hint = (
             "Reply to this mail with one command per line (keep the subject as it is; "
             f"commands are accepted for {config.commands.token_days:g} days):"
         )
     else:
         # A printed copy carries no token, so a reply to it could not be authorised.
-        context["reply_hint"] = (
+        hint = (
             "Reply to a digest sent by mail with one command per line, or use the same "
             "commands on the callflow command line:"
         )
+    return {"token": token, "subject_tag": tokens.subject_tag(token) if token else "", "reply_hint": hint}
+
+
+def build_digest(
+    config: Config, store: Store, renderer: Renderer, now: datetime, since: datetime | None,
+    token: str | None,
+) -> tuple[str, str, str]:
+    """(subject, text, html) of the digest; ``token`` makes replies usable as commands."""
+    context = {**digest_context(config, store, now, since), **token_context(config, token)}
     return renderer.render_parts("digest", context)

@@ -144,10 +144,15 @@ def scheduled_pass(rt: Runtime) -> int:
     changes = life.send_updates_if_changed() + life.reminders()
     for change in changes:
         log.info("scheduled: %s queued (state %s)", ",".join(change.mails), change.after)
+    from .digest_job import queue_digest
+
+    digests = queue_digest(rt.config, rt.store, rt.now)
+    if digests:
+        log.info("digest queued for %d organiser(s)", len(digests))
     purged = privacy.retention_purge(rt.config, rt.store, rt.now)
     if purged:
         log.info("retention: erased %d record(s) after the retention period", purged)
-    return sum(len(c.mails) for c in changes)
+    return sum(len(c.mails) for c in changes) + len(digests)
 
 
 def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:

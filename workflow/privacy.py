@@ -10,6 +10,7 @@ itself in the mailbox folders — is not touched: the README tells organisers to
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -95,6 +96,15 @@ def erase(
     for message in store.messages:
         if message.get("applicant") == email:
             message["applicant"] = key
+    for entry in store.outbox:
+        # Organiser mail (digests, command results) quotes applicants: scrub the address and name there too.
+        if entry.get("applicant") is None and entry.get("erasure_of") is None:
+            text = json.dumps(entry["context"], ensure_ascii=False)
+            if email in text or (record.get("name") and record["name"] in text):
+                name = record.get("name") or ""
+                for needle in (email, name) if len(name) >= 4 else (email,):
+                    text = text.replace(json.dumps(needle)[1:-1], "(erased)")
+                entry["context"] = json.loads(text)
     return tombstone
 
 

@@ -130,6 +130,8 @@ class Renderer:
             msg["Auto-Submitted"] = entry["auto_submitted"]
             # Ask Exchange not to answer our automatic mail with its own auto-replies.
             msg["X-Auto-Response-Suppress"] = "All"
+        if entry.get("reply_to"):
+            msg["Reply-To"] = Address(contact.name, addr_spec=entry["reply_to"])
         msg[LOOP_HEADER] = contact.email
         msg.set_content(text)
         msg.add_alternative(html, subtype="html")
