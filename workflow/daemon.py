@@ -60,6 +60,7 @@ class Daemon:
         self.rt = rt
         self.stopping = threading.Event()
         self.failures = 0
+        self.scheduler = schedule.Scheduler()
 
     def stop(self, *_: object) -> None:
         log.info("stop requested: finishing the current pass")
@@ -73,8 +74,12 @@ class Daemon:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         cfg = self.rt.config
-        scheduler = schedule.Scheduler()
+        scheduler = self.scheduler = schedule.Scheduler()
         scheduler.every(30).seconds.do(self._send)
+        # The digest (at digest.time in the event's timezone), reminders, calendar updates and
+        # the retention purge are checked every minute; each is keyed, so it happens once.
+        # (schedule's own timezone support needs pytz; the event timezone is handled here.)
+        scheduler.every(1).minutes.do(self._scheduled)
         with instance_lock(cfg.storage.path):
             log.info("callflow running: mailbox %s, every %ss", cfg.mailbox.backend, cfg.mailbox.poll_seconds)
             intake = None
@@ -112,6 +117,13 @@ class Daemon:
             if intake.wait(step):
                 return
             remaining -= time.monotonic() - started
+            self.scheduler.run_pending()
+
+    def _scheduled(self) -> None:
+        with self.rt.store.locked():
+            if scheduled_pass(self.rt):
+                self.rt.store.commit()
+        self._send()
 
     def _send(self) -> None:
         try:
