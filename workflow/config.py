@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -135,23 +135,35 @@ class _Server(_Model):
     ca_file: Path | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
 
-    def _check_server(self, section: str, backend: str) -> None:
-        if backend in ("imap", "smtp"):
+    # Set by each subclass: its section name, its network backend and default ports.
+    section: ClassVar[str] = ""
+    network_backend: ClassVar[str] = ""
+    default_ports: ClassVar[tuple[int, int]] = (0, 0)  # (implicit TLS, plain/STARTTLS)
+
+    @model_validator(mode="after")
+    def _backend_needs(self) -> _Server:
+        backend = getattr(self, "backend", "")
+        if backend == "maildir" and getattr(self, "path", None) is None:
+            raise ValueError(f"{self.section}.path is required for backend maildir")
+        if backend == self.network_backend:
+            if self.port is None:
+                self.port = self.default_ports[0] if self.security == "tls" else self.default_ports[1]
             if not self.host:
-                raise ValueError(f"{section}.host is required for backend {backend}")
+                raise ValueError(f"{self.section}.host is required for backend {backend}")
             if self.security == "none" and not _is_loopback(self.host):
                 raise ValueError(
                     f"security: none is refused for non-loopback host {self.host!r} (use tls or starttls)"
                 )
+        return self
 
-    def password(self, section: str) -> str | None:
+    def password(self) -> str | None:
         """The secret, from the environment variable the config names."""
         if not self.password_env:
             return None
         value = os.environ.get(self.password_env)
         if value is None:
             raise ConfigError(
-                f"{section}.password_env: environment variable {self.password_env} is not set"
+                f"{self.section}.password_env: environment variable {self.password_env} is not set"
             )
         return value
 
@@ -175,14 +187,9 @@ class Mailbox(_Server):
     poll_seconds: float = Field(default=60, gt=0)
     batch_size: int = Field(default=500, gt=0)
 
-    @model_validator(mode="after")
-    def _backend_needs(self) -> Mailbox:
-        if self.backend == "maildir" and self.path is None:
-            raise ValueError("mailbox.path is required for backend maildir")
-        if self.port is None and self.backend == "imap":
-            self.port = 993 if self.security == "tls" else 143
-        self._check_server("mailbox", self.backend)
-        return self
+    section = "mailbox"
+    network_backend = "imap"
+    default_ports = (993, 143)
 
 
 class Smtp(_Server):
@@ -192,14 +199,9 @@ class Smtp(_Server):
     max_attempts: int = Field(default=5, gt=0)
     retry_seconds: float = Field(default=60, gt=0)
 
-    @model_validator(mode="after")
-    def _backend_needs(self) -> Smtp:
-        if self.backend == "maildir" and self.path is None:
-            raise ValueError("smtp.path is required for backend maildir")
-        if self.port is None and self.backend == "smtp":
-            self.port = 465 if self.security == "tls" else 587
-        self._check_server("smtp", self.backend)
-        return self
+    section = "smtp"
+    network_backend = "smtp"
+    default_ports = (465, 587)
 
 
 DEFAULT_FIELDS: dict[str, list[str]] = {

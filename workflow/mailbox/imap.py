@@ -47,7 +47,7 @@ class ImapIntake:
     # -- connection ---------------------------------------------------------------------
     def connect(self) -> imapclient.IMAPClient:
         s = self.settings
-        password = s.password("mailbox")
+        password = s.password()
         context = tls_context(s.ca_file)
         where = f"{s.host}:{s.port}"
         try:

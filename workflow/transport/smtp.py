@@ -34,7 +34,7 @@ class SmtpSendError(TransportError):
 class SmtpTransport:
     def __init__(self, settings: Smtp) -> None:
         self.settings = settings
-        self.password = settings.password("smtp")
+        self.password = settings.password()
         self.loop = asyncio.new_event_loop()
         self.client: aiosmtplib.SMTP | None = None
 
