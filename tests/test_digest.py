@@ -306,15 +306,15 @@ def test_quiet_day_is_one_line_plus_the_commands(cfg: Config, store: Store) -> N
     # Counted like `callflow status`: every record with a state, the erased one too.
     assert first == "Quiet day: nothing new, nothing needs attention. 9 applicants, 5 places left."
     assert rest.startswith("\nCOMMANDS\n")
-    assert "approve ID|all" in rest and "invite selected" in rest
+    assert "approve ID…|all" in rest and "invite selected" in rest
     assert "WAITING LIST" not in text and "APPLICATIONS PER DAY" not in text
-    assert first in html and "approve ID|all" in html
+    assert first in html and "approve ID…|all" in html
 
 
 def test_commands_are_listed_at_the_bottom(digest: tuple[str, str, str]) -> None:
     _, text, html = digest
     footer = text[text.index("\nCOMMANDS\n"):]
-    for usage in ("select ADDR", "waitlist ADDR", "reject ADDR", "invite selected", "approve ID|all",
+    for usage in ("select ADDR", "waitlist ADDR", "reject ADDR", "invite selected", "approve ID…|all", "done ADDR",
                   "withdraw ADDR", "erase ADDR", "status", "help"):
         assert usage in footer, usage
         assert usage in html, usage

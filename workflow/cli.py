@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
             dp.add_argument("--force", action="store_true", help="select even beyond capacity")
         if action == "invite":
             dp.add_argument("--selected", action="store_true", help="invite everyone who is selected")
+    rs = _add(sub, "resolve", c.cmd_resolve, "mark what needed attention as dealt with")
+    rs.add_argument("emails", nargs="+", metavar="EMAIL")
+    rs.add_argument("--by", help="who, for the history (default: organiser)")
     im = _add(sub, "import", c.cmd_import, "import a survey export (CSV, XLSX); idempotent by response ID")
     im.add_argument("file", metavar="FILE")
     im.add_argument("--no-ack", action="store_true", help="do not acknowledge imported applications by mail")

@@ -239,6 +239,19 @@ def cmd_decide(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from .organise import Lifecycle
+
+    rt = runtime(args)
+    with rt.store.locked():
+        life = Lifecycle(rt.config, rt.store, rt.now, args.by or "organiser")
+        changes = [life.resolve(e) for e in args.emails]
+        rt.store.commit()
+    for change in changes:
+        print(f"{change.email}: attention cleared")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_export
 

@@ -20,6 +20,7 @@ from . import outbox, tokens, views
 from .config import Config
 from .lifecycle import Flag, State
 from .mailbox import ATTENTION, QUARANTINE
+from .mailcommands import HELP
 from .organise import Lifecycle
 from .render import Renderer
 from .store import Store
@@ -29,18 +30,8 @@ CHART_WIDTH = 30  # the longest per-day bar, in characters
 BAR_MAX = 30  # the capacity bar is one character per place up to this many places
 WHEN_FORMAT = "%a %-d %b %H:%M"  # "Mon 14 Mar 09:12", in the event's time zone
 
-# What organisers can answer the digest with (mail commands; see commands by mail).
-COMMANDS: list[dict[str, str]] = [
-    {"usage": "select ADDR", "does": "select an applicant (a place is taken)"},
-    {"usage": "waitlist ADDR", "does": "put an applicant on the waiting list"},
-    {"usage": "reject ADDR", "does": "reject an applicant"},
-    {"usage": "invite selected", "does": "send calendar invitations to everyone selected"},
-    {"usage": "approve ID|all", "does": "release mail awaiting approval (ids as #N above)"},
-    {"usage": "withdraw ADDR", "does": "withdraw an applicant (frees their place)"},
-    {"usage": "erase ADDR", "does": "erase a person's data (a tombstone is kept)"},
-    {"usage": "status", "does": "answer with the current counts"},
-    {"usage": "help", "does": "answer with this list"},
-]
+# What organisers can answer the digest with: the same list the command mail's "help" gives.
+COMMANDS: list[dict[str, str]] = [{"usage": usage, "does": does} for usage, does in HELP]
 
 # History events that are the organisers' own doing: they know about them, so they are
 # not "new" to them. Withdrawals count as new only when the applicant asked (by mail).

@@ -45,18 +45,19 @@ KIND = "command_result"
 MAX_REJECTED_KEPT = 200
 
 ADDRESS_VERBS = ("select", "waitlist", "reject", "withdraw")
-VERBS = (*ADDRESS_VERBS, "invite", "approve", "erase", "status", "help")
+VERBS = (*ADDRESS_VERBS, "invite", "approve", "done", "erase", "status", "help")
 # Verbs that change the state: their lines run against a snapshot so a failure undoes them.
-CHANGING_VERBS = frozenset({*ADDRESS_VERBS, "invite", "approve", "erase"})
+CHANGING_VERBS = frozenset({*ADDRESS_VERBS, "invite", "approve", "done", "erase"})
 
 HELP: list[tuple[str, str]] = [
-    ("select ADDR…", "select applicants (refused when no place is left)"),
+    ("select ADDR…", "select applicants (not beyond capacity)"),
     ("waitlist ADDR…", "put applicants on the waiting list"),
     ("reject ADDR…", "reject applicants"),
     ("invite selected", "send the calendar invitation to everyone selected"),
     ("invite ADDR…", "send the calendar invitation to these selected applicants"),
     ("approve ID…|all", "release mail awaiting approval (ids as #N in the digest)"),
     ("withdraw ADDR…", "withdraw applicants (frees their place)"),
+    ("done ADDR…", "mark what needed attention as dealt with (leaves the digest's list)"),
     ("erase ADDR", "erase one person's data (a tombstone is kept)"),
     ("status", "answer with the current counts"),
     ("help", "answer with this list"),
@@ -471,6 +472,12 @@ class _Runner:
                 what += f" discarded ({e.get('last_error') or 'no longer applicable'})"
             parts.append(what)
         return Result(command.text, "ok", "approved " + ", ".join(parts))
+
+    def _do_done(self, command: Command, seq: int) -> Result:
+        emails = self._addresses(command)
+        for email in emails:
+            self.life.resolve(email)
+        return Result(command.text, "ok", f"attention cleared for {', '.join(emails)}")
 
     def _do_erase(self, command: Command, seq: int) -> Result:
         erase = _erase_function()

@@ -137,6 +137,15 @@ class Lifecycle:
         self.store.meta.setdefault("schedule_fingerprint", calendar.schedule_fingerprint(self.config))
         return {"method": method, "sequence": sequence}
 
+    def resolve(self, email: str) -> Change:
+        """A person dealt with what needed attention (answered the question, decided on a late
+        application): clear the flag so the digest stops listing it."""
+        record = self.record(email)
+        lifecycle.set_flag(record, Flag.NEEDS_ATTENTION, on=False)
+        record.pop("attention", None)
+        lifecycle.add_history(record, self.now, "resolved", "attention cleared", self.by)
+        return Change(record["email"], record.get("state"), record.get("state"), note="attention cleared")
+
     def invite_selected(self) -> list[Change]:
         chosen = [r for r in self.store.applicants if r.get("state") == State.SELECTED.value]
         chosen.sort(key=lambda r: (r.get("applied_at") or "", r["email"]))
