@@ -94,3 +94,12 @@ def test_classify_cli_json_shape(tmp_path: Path, capsys) -> None:
     assert out[0]["kind"] == "auto_reply" and out[0]["reply_allowed"] is False and out[0]["automatic"] is True
     assert not (tmp_path / "state.json").exists()  # no state touched
     assert main(["--config", str(cfg), "classify", str(tmp_path / "missing.eml")]) == 2
+
+
+def test_corpus_body_only_human_text_is_a_person_not_garbage(ctx: ClassifyContext) -> None:
+    with open(CORPUS / "labels.tsv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t") if r["body_only"] == "yes"]
+    assert rows
+    for row in rows:
+        got = classify(parse((CORPUS / row["file"]).read_bytes()), ctx)
+        assert got.kind == "applicant_message", (row["file"], got.reason)

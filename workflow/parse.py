@@ -201,6 +201,23 @@ def _part_text(part: Message) -> str:
     return payload if isinstance(payload, str) else ""
 
 
+def looks_like_text(text: str) -> bool:
+    """Readable prose rather than binary noise or encoded data."""
+    if not text.strip() or "\x00" in text:
+        return False
+    printable = sum(ch.isprintable() or ch in "\n\t\r" for ch in text) / len(text)
+    tokens = [t for t in text.split() if any(ch.isalnum() for ch in t)]  # ">" quote marks are not words
+    if not tokens:
+        return False
+    # CJK text has no spaces between words, so a long token of CJK letters is still prose;
+    # a long ASCII token (base64, hex) is not.
+    wordlike = sum(
+        1 for t in tokens
+        if any(ch.isalpha() for ch in t) and (len(t) <= 25 or any(ord(ch) >= 0x2E80 for ch in t))
+    ) / len(tokens)
+    return printable >= 0.95 and wordlike >= 0.6
+
+
 def html_to_text(html: str) -> str:
     converter = html2text.HTML2Text()
     converter.body_width = 0
@@ -325,8 +342,10 @@ def parse(raw: bytes) -> ParsedMail:
     fatal = None
     if not from_addr and not text.strip() and not attachments:
         fatal = "no sender address and no readable content"
-    elif not msg.keys():
-        fatal = "no headers"
+    elif not msg.keys() and not looks_like_text(text):
+        # No header block at all: a person's words without headers can still be read (and
+        # shown to organisers); binary noise or a file cut out of a base64 attachment cannot.
+        fatal = "no headers and no readable text"
 
     return ParsedMail(
         message=msg,
