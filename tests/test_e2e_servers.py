@@ -190,3 +190,32 @@ def test_a_rule_files_mail_in_its_own_folder(tmp_path: Path, env) -> None:
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert account.count("Newsletters/2022") == 1 and account.count("INBOX") == 0
     assert smtp.messages == []
+
+
+def test_large_attachments_are_fetched_in_small_batches(tmp_path: Path, env) -> None:
+    from email import message_from_bytes, policy
+
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp, batch_bytes=3_000_000)
+    big = []
+    for i in range(4):
+        msg = message_from_bytes(mails.inquiry(f"P{i} <p{i}@example.org>", question=False), policy=policy.default)
+        msg.add_attachment(os.urandom(1_500_000), maintype="application", subtype="pdf", filename="cv.pdf")
+        big.append(msg.as_bytes())
+    account.append_many("INBOX", big)
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.imap import ImapIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    config = config_mod.load(cfg)
+    rt = Runtime(config, Clock(config.event.deadline.replace(month=3, day=1)), Store(config.storage.path))
+    intake = ImapIntake(config.mailbox)
+    try:
+        report = intake_pass(rt, intake)
+    finally:
+        intake.close()
+    # ~2 MB each on the wire, at most ~3 MB per batch: one message per batch, four commits for them.
+    assert report.handled == 4 and report.commits == 1 + 4 + 1
+    assert account.count("Processed") == 4

@@ -186,6 +186,7 @@ class Mailbox(_Server):
     idle: bool = True
     poll_seconds: float = Field(default=60, gt=0)
     batch_size: int = Field(default=500, gt=0)
+    batch_bytes: int = Field(default=50_000_000, gt=0)  # a batch also stops at about this many bytes
 
     section = "mailbox"
     network_backend = "imap"

@@ -122,7 +122,10 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     store.commit()  # the checkpoint (and any settlement redone on open)
     report.commits += 1
     for batch in intake.batches(rt.config.mailbox.batch_size):
-        settlements = [(item.ref, process_message(rt, item.data, item.ref, report)) for item in batch]
+        settlements = []
+        for item in batch:
+            settlements.append((item.ref, process_message(rt, item.data, item.ref, report)))
+            item.data = b""  # handled: let its bytes go before the next message is parsed
         intake.mark_seen(batch, settlements)
         store.commit()
         report.commits += 1

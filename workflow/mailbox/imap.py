@@ -104,18 +104,38 @@ class ImapIntake:
         assert self.client is not None
         try:
             uids = self._new_uids()
-            for start in range(0, len(uids), size):
-                chunk = uids[start : start + size]
+            for chunk in self._chunks(uids, size):
                 fetched = self.client.fetch(chunk, ["BODY.PEEK[]"])
                 batch = [
                     IncomingMail(ref=str(uid), data=fetched[uid][b"BODY[]"])
                     for uid in chunk
                     if uid in fetched and b"BODY[]" in fetched[uid]
                 ]
+                del fetched
                 if batch:
                     yield batch
         except (OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: reading {self.settings.folder} failed: {exc}") from None
+
+    def _chunks(self, uids: list[int], size: int) -> Iterator[list[int]]:
+        """Batches of at most ``size`` messages and about ``batch_bytes`` bytes, so that a run
+        of large attachments never sits in memory as a whole batch."""
+        assert self.client is not None
+        limit = self.settings.batch_bytes
+        for start in range(0, len(uids), size):
+            window = uids[start : start + size]
+            sizes = self.client.fetch(window, ["RFC822.SIZE"])
+            chunk: list[int] = []
+            total = 0
+            for uid in window:
+                octets = int(sizes.get(uid, {}).get(b"RFC822.SIZE", 0))
+                if chunk and total + octets > limit:
+                    yield chunk
+                    chunk, total = [], 0
+                chunk.append(uid)
+                total += octets
+            if chunk:
+                yield chunk
 
     def mark_seen(self, batch: list[IncomingMail], settlements: list[tuple[str, str]]) -> None:
         if batch:
