@@ -25,7 +25,7 @@ def base_config(tmp: Path) -> dict[str, Any]:
             "survey_deadline": "2022-03-10",
             "capacity": 3,
         },
-        "contact": {"name": "Working group contact", "email": CONTACT},
+        "contact": {"name": "Working group contact", "address": CONTACT},
         "organisers": [{"name": "Anna Organiser", "email": "anna.organiser@example.org"}],
         "mailbox": {"backend": "maildir", "path": str(tmp / "mail")},
         "smtp": {"backend": "maildir", "path": str(tmp / "outgoing"), "rate_per_minute": 1000},

@@ -16,7 +16,15 @@ from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ConfigError
 
@@ -118,9 +126,21 @@ class Person(_Model):
         return _check_address(value)
 
 
-class Contact(Person):
+class Contact(_Model):
+    # The SPEC names the key `address`; `email` (as for organisers) is accepted too.
+    name: str
+    email: str = Field(validation_alias=AliasChoices("address", "email"))
     # The contact address is also callflow's own: mail from it is never answered.
     extra_addresses: list[str] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _plain_address(cls, value: str) -> str:
+        return _check_address(value)
+
+    @property
+    def address(self) -> str:
+        return self.email
 
 
 Security = Literal["tls", "starttls", "none"]
