@@ -219,3 +219,19 @@ def test_large_attachments_are_fetched_in_small_batches(tmp_path: Path, env) -> 
     # ~2 MB each on the wire, at most ~3 MB per batch: one message per batch, four commits for them.
     assert report.handled == 4 and report.commits == 1 + 4 + 1
     assert account.count("Processed") == 4
+
+
+def test_system_trust_store_via_ssl_cert_file_without_ca_file(tmp_path: Path, env, monkeypatch) -> None:
+    """A config written only from the SPEC's keys (no ca_file) verifies against the system trust
+    store, which OpenSSL lets an operator extend with SSL_CERT_FILE."""
+    account, smtp = env
+    import yaml
+
+    cfg = server_config(tmp_path, account, smtp)
+    data = yaml.safe_load(cfg.read_text())
+    del data["mailbox"]["ca_file"], data["smtp"]["ca_file"]
+    cfg.write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("SSL_CERT_FILE", account.ca_file)
+    account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert [m.rcpt_tos for m in smtp.messages] == [["a@example.org"]]
