@@ -301,3 +301,41 @@ def test_html_table_survey_notification_end_to_end(setup, capsys) -> None:
     (ack,) = outgoing(tmp)
     assert ack["To"].addresses[0].addr_spec == "helene@example.fr"
     assert "Hélène &amp; Co" in ack.get_body(("html",)).get_content()
+
+
+def test_parallel_understanding_gives_the_same_result_as_inline(tmp_path: Path) -> None:
+    """Large batches are parsed and classified in worker processes; the outcome must not change."""
+    import json as json_mod
+
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.maildir import MaildirIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    raws = []
+    for i in range(150):
+        kind = i % 5
+        raws.append(mails.survey(f"p{i}@example.org", f"P {i}", str(i)) if kind == 0
+                    else mails.inquiry(f"Q{i} <q{i}@example.net>", question=bool(i % 2)) if kind in (1, 2)
+                    else mails.out_of_office(f"O{i} <o{i}@example.com>") if kind == 3
+                    else mails.build("Anna Organiser <anna.organiser@example.org>", "Hi", "select p0@example.org\n",
+                                     message_id=f"<org-{i}@example.org>"))
+
+    def run(workers: int) -> tuple[dict, list]:
+        tmp = tmp_path / f"w{workers}"
+        tmp.mkdir()
+        data = base_config(tmp)
+        data["mailbox"]["workers"] = workers
+        cfg = config_mod.load(write_config(tmp, data))
+        for i, raw in enumerate(raws):
+            deliver(tmp / "mail", f"{1000 + i}.m{i}", raw)
+        rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), Store(cfg.storage.path))
+        report = intake_pass(rt, MaildirIntake(cfg.mailbox))
+        assert report.handled == 150
+        applicants = {r["email"]: (r["state"], sorted(r["flags"]), r.get("attention", {}).get("snippet"))
+                      for r in rt.store.applicants}
+        sent = sorted((e["key"], e["kind"], e["to"]) for e in rt.store.outbox)
+        return applicants, json_mod.loads(json_mod.dumps(sent))
+
+    assert run(1) == run(2)

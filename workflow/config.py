@@ -207,6 +207,8 @@ class Mailbox(_Server):
     poll_seconds: float = Field(default=60, gt=0)
     batch_size: int = Field(default=500, gt=0)
     batch_bytes: int = Field(default=50_000_000, gt=0)  # a batch also stops at about this many bytes
+    # Processes that parse and classify large batches (a backfill); None: one per core, at most 4.
+    workers: int | None = Field(default=None, ge=1)
 
     section = "mailbox"
     network_backend = "imap"

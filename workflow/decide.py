@@ -219,8 +219,8 @@ class Decider:
         existing = self.store.applicants.get(email)
         record = self._record(email, cls.applicant_name)
         decision = Decision(PROCESSED, applicant=email)
-        if cls.rule == "builtin:applicant":
-            # Classification knows no state; the words mean more once we know whether this
+        if cls.rule == "builtin:applicant" and cls.intent in ("confirm", "decline", "interest"):
+            # Classification knows no state; these intents mean more once we know whether this
             # person was invited ("Yes, I will attend" before any invitation is interest).
             detected = intents.detect_intent(
                 mail.reply_text, mail.subject, invited=record.get("state") in ACCEPTS_CONFIRMATION

@@ -82,6 +82,19 @@ class ParsedMail:
         reply parsing is the costliest step and robots and survey mail never need it)."""
         return strip_reply(self.text)
 
+    def slim(self, keep_words: bool) -> ParsedMail:
+        """A copy without the MIME tree, small to send between processes: what the decide
+        stage needs (ids, sender, subject, and the sender's own words when asked)."""
+        copy = ParsedMail(
+            message=Message(), raw_size=self.raw_size, key=self.key, message_id=self.message_id,
+            subject=self.subject, from_addr=self.from_addr, from_name=self.from_name, reply_to=self.reply_to,
+            to=self.to, cc=self.cc, return_path=self.return_path, date=self.date, in_reply_to=self.in_reply_to,
+            references=self.references, text="", html=None, attachments=[], calendars=[], defects=self.defects,
+            fatal=self.fatal, text_from_plain=self.text_from_plain,
+        )
+        copy.__dict__["reply_text"] = self.reply_text if keep_words else ""
+        return copy
+
     def header(self, name: str) -> str:
         return header_str(self.message, name)
 

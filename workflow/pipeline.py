@@ -9,6 +9,9 @@ the intake and transport objects they are given.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,7 +23,7 @@ from .config import Config
 from .decide import Decider, Decision
 from .lifecycle import Flag
 from .mailbox import PROCESSED, QUARANTINE, Intake, to_folder
-from .parse import parse
+from .parse import ParsedMail, parse
 from .render import Renderer
 from .store import Store
 
@@ -65,10 +68,22 @@ class IntakeReport:
         self.queued += len(decision.queued)
 
 
-def process_message(rt: Runtime, data: bytes, ref: str, report: IntakeReport) -> str:
+def understand(data: bytes, ctx: ClassifyContext) -> tuple[ParsedMail, Classification]:
+    """Parse and classify: pure (no state), so it may run in a worker process."""
+    mail = parse(data)
+    return mail, classify(mail, ctx)
+
+
+def process_message(
+    rt: Runtime, data: bytes, ref: str, report: IntakeReport,
+    understood: tuple[ParsedMail, Classification] | None = None,
+) -> str:
     """Handle one raw message in memory; returns its disposition."""
     now = rt.now
-    mail = parse(data)
+    try:
+        mail, cls = understood or understand(data, rt.classify_context)
+    except Exception as exc:  # parse() never raises; a classifier bug must not lose the mail
+        mail, cls = parse(data), _internal_error(ref, exc)
     seen = rt.store.messages.get(mail.key)
     if seen is not None:
         # The same message delivered (or read) again: settle it as before, act never twice.
@@ -76,16 +91,12 @@ def process_message(rt: Runtime, data: bytes, ref: str, report: IntakeReport) ->
         log.info("duplicate message ref=%s: settled as %s", ref, seen["disposition"])
         return seen["disposition"]
     try:
-        cls = classify(mail, rt.classify_context)
         decision = Decider(rt.config, rt.store, now).decide(mail, cls)
     except Exception as exc:  # a bug must cost one message's handling, never the mail itself
-        log.error("message ref=%s could not be handled (%s): quarantined", ref, type(exc).__name__)
-        log.debug("handling failed", exc_info=True)
-        cls = Classification(
-            kind="unparseable", automatic=True, reply_allowed=False, rule="internal-error",
-            reason=f"internal error: {type(exc).__name__}: {exc}"[:300],
-        )
+        cls = _internal_error(ref, exc)
         decision = Decision(QUARANTINE, note=cls.reason)
+    if cls.kind == "unparseable" and decision.disposition != QUARANTINE:
+        decision.disposition = QUARANTINE
     if cls.folder and decision.disposition == PROCESSED:
         decision.disposition = to_folder(cls.folder)
     rt.store.messages.put(
@@ -111,6 +122,45 @@ def process_message(rt: Runtime, data: bytes, ref: str, report: IntakeReport) ->
     return decision.disposition
 
 
+def _internal_error(ref: str, exc: Exception) -> Classification:
+    log.error("message ref=%s could not be handled (%s): quarantined", ref, type(exc).__name__)
+    log.debug("handling failed", exc_info=True)
+    return Classification(
+        kind="unparseable", automatic=True, reply_allowed=False, rule="internal-error",
+        reason=f"internal error: {type(exc).__name__}: {exc}"[:300],
+    )
+
+
+# -- parallel understanding for large batches (a backfill) --------------------------------
+# Parsing and classifying are pure and take most of the time; with more than one core they run
+# in worker processes, while decisions stay in this process, in mailbox order.
+PARALLEL_MIN_BATCH = 64
+_worker_context: ClassifyContext | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _worker_context
+    _worker_context = ClassifyContext.from_config(config)
+
+
+def _understand_in_worker(data: bytes) -> tuple[ParsedMail, Classification] | None:
+    assert _worker_context is not None
+    try:
+        mail, cls = understand(data, _worker_context)
+    except Exception:
+        return None  # handled again in the main process, which records the error
+    if cls.kind == "organiser_command":
+        return None  # commands need the whole message (headers, token): read it in the main process
+    return mail.slim(keep_words=cls.kind == "applicant_message"), cls
+
+
+def worker_count(config: Config) -> int:
+    wanted = config.mailbox.workers
+    if wanted is None:
+        wanted = min(4, os.cpu_count() or 1)
+    return max(1, wanted)
+
+
 def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     """Read everything waiting, commit per batch, settle each batch after its commit."""
     report = IntakeReport()
@@ -121,15 +171,29 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     intake.open(state)
     store.commit()  # the checkpoint (and any settlement redone on open)
     report.commits += 1
-    for batch in intake.batches(rt.config.mailbox.batch_size):
-        settlements = []
-        for item in batch:
-            settlements.append((item.ref, process_message(rt, item.data, item.ref, report)))
-            item.data = b""  # handled: let its bytes go before the next message is parsed
-        intake.mark_seen(batch, settlements)
-        store.commit()
-        report.commits += 1
-        intake.settle(settlements)
+    workers = worker_count(rt.config)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for batch in intake.batches(rt.config.mailbox.batch_size):
+            understood: list[tuple[ParsedMail, Classification] | None] = [None] * len(batch)
+            if workers > 1 and len(batch) >= PARALLEL_MIN_BATCH:
+                if pool is None:
+                    pool = ProcessPoolExecutor(
+                        workers, mp_context=multiprocessing.get_context("fork"),
+                        initializer=_init_worker, initargs=(rt.config,),
+                    )
+                understood = list(pool.map(_understand_in_worker, [i.data for i in batch], chunksize=16))
+            settlements = []
+            for item, ready in zip(batch, understood, strict=True):
+                settlements.append((item.ref, process_message(rt, item.data, item.ref, report, ready)))
+                item.data = b""  # handled: let its bytes go before the next message is parsed
+            intake.mark_seen(batch, settlements)
+            store.commit()
+            report.commits += 1
+            intake.settle(settlements)
+    finally:
+        if pool is not None:
+            pool.shutdown()
     store.meta["last_poll"] = rt.now.isoformat()
     store.commit()
     report.commits += 1
