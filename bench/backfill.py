@@ -8,7 +8,7 @@ then measures in one run:
   (b) pipeline: `intake_pass` — fetch, parse, classify, decide, queue answers, commit per
       batch, MOVE each batch to the processed folder.
 and prints the ratio (b)/(a), the state-file writes, and the peak memory.
-Usage: .venv/bin/python bench/backfill.py [N]   (default 10000)
+Usage: .venv/bin/python bench/backfill.py [N] [WORKERS]   (default 10000, workers: one per core up to 4)
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from workflow import config as config_mod  # noqa: E402
 from workflow.clock import Clock  # noqa: E402
 from workflow.mailbox.imap import ImapIntake  # noqa: E402
 from workflow.parse import parse  # noqa: E402
-from workflow.pipeline import Runtime, intake_pass  # noqa: E402
+from workflow.pipeline import Runtime, intake_pass, worker_count  # noqa: E402
 from workflow.store import Store  # noqa: E402
 
 
@@ -65,6 +65,7 @@ def corpus(n: int) -> list[bytes]:
 
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else None
     tmp = Path(tempfile.mkdtemp(prefix="callflow-bench-"))
     ca = CertAuthority(tmp)
     server = DovecotServer(ca)
@@ -93,7 +94,7 @@ def main() -> int:
         data = base_config(tmp)
         data["mailbox"] = {"backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
                            "username": account.username, "password_env": "BENCH_IMAP_PASSWORD",
-                           "ca_file": account.ca_file}
+                           "ca_file": account.ca_file, "workers": workers}
         os.environ["BENCH_IMAP_PASSWORD"] = account.password
         cfg = config_mod.load(write_config(tmp, data))
         rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), Store(cfg.storage.path))
@@ -107,7 +108,7 @@ def main() -> int:
         print(f"raw fetch+parse : {parsed} messages in {raw_s:.2f}s ({parsed / raw_s:.0f} msg/s)")
         print(f"pipeline        : {report.handled} messages in {pipe_s:.2f}s ({report.handled / pipe_s:.0f} msg/s), "
               f"{report.duplicates} duplicates, {report.queued} answers queued")
-        print(f"ratio pipeline/raw = {pipe_s / raw_s:.2f}")
+        print(f"ratio pipeline/raw = {pipe_s / raw_s:.2f} (parse+classify workers: {worker_count(cfg)})")
         print(f"state file writes: {report.commits} (batches of {cfg.mailbox.batch_size}); "
               f"state file {cfg.storage.path.stat().st_size / 1e6:.1f} MB")
         print(f"by kind: {dict(sorted(report.by_kind.items()))}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -175,14 +176,16 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     pool: ProcessPoolExecutor | None = None
     try:
         for batch in intake.batches(rt.config.mailbox.batch_size):
-            understood: list[tuple[ParsedMail, Classification] | None] = [None] * len(batch)
+            understood: Iterable[tuple[ParsedMail, Classification] | None] = [None] * len(batch)
             if workers > 1 and len(batch) >= PARALLEL_MIN_BATCH:
                 if pool is None:
                     pool = ProcessPoolExecutor(
                         workers, mp_context=multiprocessing.get_context("fork"),
                         initializer=_init_worker, initargs=(rt.config,),
                     )
-                understood = list(pool.map(_understand_in_worker, [i.data for i in batch], chunksize=16))
+                # Lazy, in order: decisions on the first messages overlap with the workers
+                # still reading the rest.
+                understood = pool.map(_understand_in_worker, [i.data for i in batch], chunksize=8)
             settlements = []
             for item, ready in zip(batch, understood, strict=True):
                 settlements.append((item.ref, process_message(rt, item.data, item.ref, report, ready)))
