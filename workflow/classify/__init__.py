@@ -91,6 +91,18 @@ def _robot(kind: str, rule: str, reason: str) -> Classification:
 
 
 def classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
+    result = _classify(mail, ctx)
+    # Whose mail it is, for robots too: an out-of-office reply is an applicant's; a bounce is
+    # about the address that failed. Neither is ever answered (reply_allowed stays false).
+    if result.applicant_email is None:
+        if result.kind == "auto_reply" and mail.from_addr and mail.from_addr not in ctx.own_addresses:
+            result.applicant_email, result.applicant_name = mail.from_addr, mail.from_name or None
+        elif result.kind == "bounce" and result.bounced_recipients:
+            result.applicant_email = result.bounced_recipients[0]
+    return result
+
+
+def _classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     if mail.fatal:
         result = _robot("unparseable", "guard:unparseable", mail.fatal)
         result.needs_attention = True
@@ -124,9 +136,6 @@ def classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
         return _organiser(mail)
 
     return _classify_applicant(mail)
-
-
-ROBOT_KINDS = frozenset({"auto_reply", "bounce", "list", "spam", "unparseable"})
 
 
 def _facts(mail: ParsedMail, ctx: ClassifyContext, automatic: bool) -> rules.Facts:
