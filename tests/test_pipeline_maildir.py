@@ -339,3 +339,38 @@ def test_parallel_understanding_gives_the_same_result_as_inline(tmp_path: Path) 
         return applicants, json_mod.loads(json_mod.dumps(sent))
 
     assert run(1) == run(2)
+
+
+def test_no_mail_is_ever_lost_whatever_arrives(tmp_path: Path) -> None:
+    """Fuzzed and corpus mail: after one pass every file is in exactly one place, none is left in new/."""
+    import random
+
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.maildir import MaildirIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    rng = random.Random(7)
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    raws = [p.read_bytes() for p in sorted(corpus.glob("*/*"))[::7]]
+    base = mails.inquiry(question=False)
+    for _ in range(60):  # mutations of a good mail: truncations, flipped bytes, spliced garbage
+        cut = rng.randrange(len(base))
+        raws.append(base[:cut])
+        flipped = bytearray(base)
+        for _ in range(20):
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        raws.append(bytes(flipped))
+        raws.append(base[:cut] + bytes(rng.randrange(256) for _ in range(200)) + base[cut:])
+    data = base_config(tmp_path)
+    cfg = config_mod.load(write_config(tmp_path, data))
+    inbox = tmp_path / "mail"
+    for i, raw in enumerate(raws):
+        deliver(inbox, f"{10_000 + i}.f{i}", raw)
+    rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), Store(cfg.storage.path))
+    report = intake_pass(rt, MaildirIntake(cfg.mailbox))
+    placed = [p for sub in ("cur", ".Processed/cur", ".Quarantine/cur") for p in (inbox / sub).iterdir()]
+    assert list((inbox / "new").iterdir()) == []
+    assert len(placed) == len(raws) == report.handled + report.duplicates
+    assert sorted(p.name.split(":")[0] for p in placed) == sorted(f"{10_000 + i}.f{i}" for i in range(len(raws)))
