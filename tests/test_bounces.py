@@ -270,12 +270,13 @@ Status: 2.0.0
     assert (report.recipients, report.permanent, report.status) == (("slow@example.org",), False, "4.2.2")
 
 
-def test_failed_with_transient_status_is_not_permanent() -> None:
-    # Postfix gives up after the queue lifetime with "failed" but a 4.x.x status: the address is fine.
-    report = detect(dsn("Final-Recipient: rfc822; greylisted@example.org\nAction: failed\nStatus: 4.0.0\n"))
+def test_failed_with_transient_status_is_still_returned_mail() -> None:
+    # Postfix gives up after the queue lifetime with "failed" but a 4.x.x status: the address may be
+    # fine, but this mail was returned undelivered, so it is a bounce (a delay warning is not).
+    report = detect(dsn("Final-Recipient: rfc822; greylisted@example.org\nAction: failed\nStatus: 4.4.7\n"))
     assert report is not None
     assert report.recipients == ("greylisted@example.org",)
-    assert report.permanent is False
+    assert report.permanent is True
 
 
 def test_success_only_dsn_is_not_a_bounce() -> None:

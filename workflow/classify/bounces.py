@@ -608,9 +608,10 @@ class _RecipientRecord:
         if action.startswith("delay"):
             return "temporary"
         if action.startswith(("fail", "error", "expired", "abort", "bounce", "undeliver")):
-            # A "failed" with a 4.x.x status means the MTA gave up on a transient problem
-            # (greylisting, full queue...); the address itself may well be fine.
-            return "temporary" if status_class == "4" else "permanent"
+            # "failed" is final whatever the status class: with 4.x.x the MTA gave up on a
+            # transient problem, but the mail was still returned undelivered — that is a bounce
+            # (only a delay warning, Action: delayed, is not).
+            return "permanent"
         # No usable Action: go by the status class, and treat an unlabelled block as a failure,
         # since that is what reports without an Action field are in practice.
         if status_class == "2":
@@ -742,7 +743,8 @@ def _detect_flufl(view: _View) -> BounceReport | None:
     if not chosen:
         return None
     status, status_class = _status_from_text(view.notice)
-    is_permanent = bool(permanent) and status_class != "4"
+    # flufl.bounce separates delay warnings (temporary) from returned mail (permanent).
+    is_permanent = bool(permanent)
     return BounceReport(
         recipients=tuple(_unique(chosen)),
         permanent=is_permanent,
@@ -848,12 +850,9 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
         + "\n".join(_dsn_part_text(p) for p in view.parts if _content_type(p) in _DSN_PART_TYPES)
     )
     status, status_class = _status_from_text(status_text)
-    if status_class == "5":
-        permanent = True
-    elif status_class == "4":
-        permanent = False
-    else:
-        permanent = not _TEMPORARY_WORDS.search(view.subject + "\n" + notice)
+    # Returned mail is final even with a 4.x.x status (the MTA gave up); only a notice that the
+    # message is still queued and will be retried is a temporary report.
+    permanent = status_class == "5" or not _TEMPORARY_WORDS.search(view.subject + "\n" + notice)
     return BounceReport(
         recipients=candidates,
         permanent=permanent,
