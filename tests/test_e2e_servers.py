@@ -235,3 +235,21 @@ def test_system_trust_store_via_ssl_cert_file_without_ca_file(tmp_path: Path, en
     account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert [m.rcpt_tos for m in smtp.messages] == [["a@example.org"]]
+
+
+def test_servers_without_move_get_copy_and_delete(tmp_path: Path, env, monkeypatch) -> None:
+    from workflow.mailbox import imap
+
+    account, smtp = env
+    real_connect = imap.ImapIntake.connect
+
+    def without_move(self):
+        client = real_connect(self)
+        self.can_move = False  # as on servers that do not offer RFC 6851 MOVE
+        return client
+
+    monkeypatch.setattr(imap.ImapIntake, "connect", without_move)
+    cfg = server_config(tmp_path, account, smtp)
+    account.append("INBOX", mails.list_post())
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert account.count("Processed") == 1 and account.count("INBOX") == 0

@@ -42,6 +42,7 @@ class ImapIntake:
         self.client: imapclient.IMAPClient | None = None
         self.state: dict[str, Any] = {}
         self.can_move = False
+        self.can_uid_expunge = False
         self.can_idle = False
 
     # -- connection ---------------------------------------------------------------------
@@ -65,6 +66,7 @@ class ImapIntake:
             raise MailboxError(f"mailbox: cannot connect to {where}: {exc}") from None
         caps = {c.decode().upper() if isinstance(c, bytes) else str(c).upper() for c in client.capabilities()}
         self.can_move = "MOVE" in caps
+        self.can_uid_expunge = "UIDPLUS" in caps
         self.can_idle = "IDLE" in caps and s.idle
         return client
 
@@ -167,7 +169,10 @@ class ImapIntake:
                 else:
                     self.client.copy(uids, target)
                     self.client.add_flags(uids, [imapclient.DELETED])
-                    self.client.uid_expunge(uids)
+                    if self.can_uid_expunge:
+                        self.client.uid_expunge(uids)
+                    # Without UIDPLUS a plain EXPUNGE would also remove mail someone else marked
+                    # deleted: the copies stay marked \Deleted for the mail client to expunge.
         except (OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: moving handled mail failed: {exc}") from None
         self.state["unsettled"] = []
