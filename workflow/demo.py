@@ -112,14 +112,22 @@ def run_demo(args: argparse.Namespace) -> int:
                 print(f"  {state:<10} {n}")
         print(f"  capacity left {status['capacity_left']} of {status['capacity']}")
         print(f"\nAnswers written to {cfg.smtp.path}:")
+        digest_text = None
         for path in sorted((cfg.smtp.path / "new").iterdir()):  # type: ignore[operator]
             msg = email.message_from_bytes(path.read_bytes(), policy=policy.default)
             body = msg.get_body(("plain",))
             text = body.get_content() if body is not None else ""
+            if str(msg["Subject"]).startswith("Digest"):
+                digest_text = digest_text or f"Subject: {msg['Subject']}\nReply-To: {msg['Reply-To']}\n\n{text}"
+                continue
             print(f"\n  To: {msg['To']}\n  Subject: {msg['Subject']}\n  Auto-Submitted: {msg['Auto-Submitted']}")
             for line in text.strip().splitlines()[:6]:
                 print(f"  | {line}")
             print("  | ...")
+        if digest_text:
+            print(f"\nThe organisers' daily digest (due at {cfg.digest.time}, sent to each organiser):\n")
+            for line in digest_text.rstrip().splitlines():
+                print(f"  {line}")
         print("\nNot answered: the out-of-office reply and the mailing-list post (robots are never answered);")
         print("the duplicate delivery was recognised and acted on once.")
         if args.keep:
