@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, views
+from . import __version__
 from . import config as config_mod
 from .clock import Clock, parse_now
-from .errors import CallflowError, ConfigError, UsageError
+from .errors import CallflowError, UsageError
 
 log = logging.getLogger("callflow")
 
@@ -171,4 +171,4 @@ def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
         writer.writerow({k: (";".join(map(str, row[k])) if isinstance(row.get(k), list) else row.get(k)) for k in columns})
 
 
-__all__ = ["main", "build_parser", "load_config", "make_clock", "ConfigError", "views"]
+__all__ = ["main", "build_parser", "load_config", "make_clock"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -322,5 +321,3 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     return run_demo(args)
 
-
-__all__ = ["json"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.header import Header, decode_header, make_header
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.utils import parseaddr, parsedate_to_datetime
 from functools import cached_property
 
@@ -384,6 +384,3 @@ def parse(raw: bytes) -> ParsedMail:
         text_from_plain=text_from_plain,
     )
 
-
-def as_email_message(msg: Message) -> EmailMessage | Message:
-    return msg

@@ -26,7 +26,6 @@ from tinydb.storages import Storage
 from .errors import LockError, StorageError
 
 SCHEMA_VERSION = 1
-TABLES = ("_meta", "applicants", "outbox", "messages", "checkpoints")
 
 
 class AtomicJSONStorage(Storage):
@@ -119,8 +118,6 @@ class Table:
 
 class Store:
     """The whole state, loaded once, changed in memory, committed in one atomic write."""
-
-    KEYS = {"applicants": "email", "outbox": "key", "messages": "key", "checkpoints": "name"}
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)

@@ -9,7 +9,7 @@ left is an applicant writing, whose own words give the intent.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +60,6 @@ class Classification:
             "needs_attention": self.needs_attention,
             "reason": self.reason,
         }
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
