@@ -151,3 +151,19 @@ def test_decision_commands_have_help(word: str, capsys) -> None:
         main([word, "--help"])
     assert exit_.value.code == 0
     assert "--dry-run" in capsys.readouterr().out
+
+
+def test_a_mail_that_cannot_be_rendered_fails_alone(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", templates)
+    (templates / "ack_inquiry.txt.j2").write_text("{% block subject %}Hi{% endblock %}\n{{ no_such_variable }}\n")
+    w = World(tmp_path, paths={"templates": str(templates)})
+    deliver(tmp_path / "mail", "q", mails.inquiry("Q <q@example.org>", question=False))
+    deliver(tmp_path / "mail", "s", mails.survey("s@example.org", "S"))
+    w("2022-03-01T12:00", "run", "--once")
+    assert [m["To"].addresses[0].addr_spec for m in sent(tmp_path)] == ["s@example.org"]
+    rows = w.json(capsys, "2022-03-01T12:00", "outbox", "list", "--json")
+    failed = [r for r in rows if r["status"] == "failed"]
+    assert len(failed) == 1 and "no_such_variable" in failed[0]["last_error"]

@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import TransportError, UsageError
+from .errors import CallflowError, TransportError, UsageError
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -253,7 +253,15 @@ def send_due(
         if budget <= 0:
             report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
             break
-        message, sender, recipients = render(entry)
+        try:
+            message, sender, recipients = render(entry)
+        except (CallflowError, ValueError) as exc:
+            # One broken template or context must not stop every other mail from going out.
+            entry["status"] = FAILED
+            entry["last_error"] = f"cannot render: {exc}"
+            _note(entry, now, f"failed: cannot render: {exc}", "sender")
+            report.failed.append(entry)
+            continue
         journal.begin(entry["key"])
         try:
             transport.send(message, sender, recipients)
