@@ -98,3 +98,15 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path: Path) -> None:
     data["storage"] = {"path": "state/db.json"}
     cfg = config_mod.load(write_config(tmp_path, data))
     assert cfg.storage.path == tmp_path.resolve() / "state" / "db.json"
+
+
+def test_check_reports_an_invalid_config_as_a_finding(tmp_path: Path, capsys) -> None:
+    data = base_config(tmp_path)
+    data["event"]["timezone"] = "Mars/Olympus"
+    path = write_config(tmp_path, data)
+    assert main(["--config", str(path), "check"]) == 1
+    assert "config FAILED" in capsys.readouterr().err
+    good = write_config(tmp_path, base_config(tmp_path))
+    assert main(["--config", str(good), "check"]) == 0
+    out = capsys.readouterr().out
+    assert "config ok" in out and "mailbox ok: Maildir" in out and "smtp ok: Maildir" in out

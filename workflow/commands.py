@@ -13,7 +13,7 @@ from .classify import ClassifyContext, classify
 from .cli import load_config, make_clock, print_csv, print_json
 from .config import Config
 from .daemon import Daemon, run_once, send_outbox
-from .errors import CallflowError, MailboxError, TransportError, UsageError
+from .errors import CallflowError, ConfigError, MailboxError, TransportError, UsageError
 from .parse import parse
 from .pipeline import Runtime
 from .store import Store, instance_lock
@@ -156,8 +156,19 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    cfg = load_config(args)
-    print(f"config ok: {cfg.source}")
+    """Exit 0 when everything works, 1 when anything does not (the config included: finding
+    problems is this command's job, so an invalid config is a finding, not a usage error)."""
+    try:
+        cfg = load_config(args)
+        from .classify.rules import load_rules
+        from .render import Renderer
+
+        load_rules(cfg.rules_dir)
+        kinds = Renderer(cfg).kinds()
+    except ConfigError as exc:
+        print(f"config FAILED: {exc}", file=sys.stderr)
+        return 1
+    print(f"config ok: {cfg.source} ({len(kinds)} mail templates, rules in {cfg.rules_dir})")
     problems = 0
     for name, probe in (("mailbox", _check_mailbox), ("smtp", _check_smtp)):
         try:
