@@ -374,3 +374,18 @@ def test_no_mail_is_ever_lost_whatever_arrives(tmp_path: Path) -> None:
     assert list((inbox / "new").iterdir()) == []
     assert len(placed) == len(raws) == report.handled + report.duplicates
     assert sorted(p.name.split(":")[0] for p in placed) == sorted(f"{10_000 + i}.f{i}" for i in range(len(raws)))
+
+
+def test_contact_form_relay_is_answered_at_the_reply_to_address(setup, capsys) -> None:
+    tmp, base = setup
+    form = mails.build("Website <no-reply@www.example.org>", "Contact form: participation",
+                       "Name: Lena Berg\nMessage: I would like to take part. How do I apply?\n",
+                       Reply_To="Lena Berg <lena.berg@example.se>")
+    newsletter = mails.build("News <noreply@news.example.com>", "Our newsletter", "Read more...\n",
+                             Reply_To="news@news.example.com")
+    deliver(tmp / "mail", "1", form)
+    deliver(tmp / "mail", "2", newsletter)
+    assert main([*base, "run", "--once"]) == 0
+    assert [m["To"].addresses[0].addr_spec for m in outgoing(tmp)] == ["lena.berg@example.se"]
+    rows = cli_json([*base, "applicants", "--json"], capsys)
+    assert [(r["email"], r["state"]) for r in rows] == [("lena.berg@example.se", "inquired")]

@@ -125,6 +125,16 @@ def _classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     if rule is not None:
         return _apply_rule(mail, ctx, rule, verdict)
 
+    person = _form_relay_sender(mail, ctx, verdict)
+    if person is not None:
+        # A web contact form relays a person's message from a no-reply address with their
+        # address in Reply-To: the person wrote it, and the answer goes to them.
+        result = _classify_applicant(mail)
+        result.applicant_email = person
+        result.applicant_name = None
+        result.rule = "builtin:form_relay"
+        return result
+
     if verdict is not None:
         kind = {"list": "list", "bounce_sender": "bounce"}.get(verdict.kind, "auto_reply")
         return _robot(kind, f"guard:{verdict.kind}", verdict.reason)
@@ -133,6 +143,31 @@ def _classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
         return _organiser(mail)
 
     return _classify_applicant(mail)
+
+
+def _form_relay_sender(
+    mail: ParsedMail, ctx: ClassifyContext, verdict: guards.RobotVerdict | None
+) -> str | None:
+    """The person behind a form relay: the only robot signal is a no-reply sender, and
+    Reply-To names one ordinary address that is neither ours nor another no-reply one."""
+    if verdict is None or verdict.kind != "automated" or verdict.header not in ("From", "Sender"):
+        return None
+    if "no-reply" not in verdict.reason or len(mail.reply_to) != 1:
+        return None
+    person = mail.reply_to[0]
+    local, _, domain = person.partition("@")
+    if person in ctx.own_addresses or person == mail.from_addr or guards.is_noreply_local_part(local):
+        return None
+    # A notification's Reply-To is usually its sender's own organisation; a form passes on
+    # the visitor's address, at another domain.
+    if _site(domain) == _site(mail.from_addr.partition("@")[2]):
+        return None
+    return person
+
+
+def _site(domain: str) -> str:
+    """The last two labels of a domain: good enough to tell one organisation from another here."""
+    return ".".join(domain.lower().rsplit(".", 2)[-2:])
 
 
 def _facts(mail: ParsedMail, ctx: ClassifyContext, automatic: bool) -> rules.Facts:

@@ -244,6 +244,11 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     return [(n or "", a or "") for n, a in pairs]
 
 
+def is_noreply_local_part(local: str) -> bool:
+    """noreply, no-reply, do-not-reply, … (the local part of an address)."""
+    return bool(_NOREPLY.match(local.strip().strip('"').casefold()))
+
+
 def _local_part(address: str) -> str:
     local = address.rsplit("@", 1)[0] if "@" in address else address
     return local.strip().strip('"').casefold()
