@@ -253,3 +253,19 @@ def test_servers_without_move_get_copy_and_delete(tmp_path: Path, env, monkeypat
     account.append("INBOX", mails.list_post())
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert account.count("Processed") == 1 and account.count("INBOX") == 0
+
+
+def test_a_new_uidvalidity_rereads_the_folder_without_acting_twice(tmp_path: Path, env) -> None:
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp, folder="Contact")
+    first = mails.inquiry("A <a@example.org>")  # a question: stays (flagged) in the folder
+    account.append("Contact", first)
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    # The folder is deleted and recreated (a new UIDVALIDITY) with the same mail plus a new one.
+    with account.connect() as client:
+        client.delete_folder("Contact")
+        client.create_folder("Contact")
+    account.append("Contact", first)
+    account.append("Contact", mails.inquiry("B <b@example.org>", question=False))
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == ["a@example.org", "b@example.org"]
