@@ -296,3 +296,18 @@ def test_utc_event_needs_no_vtimezone(tmp_path: Path) -> None:
 def test_bad_arguments_are_refused(config: Config, kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         request(config, **kwargs)
+
+
+def test_uid_seed_keeps_uids_across_a_rename(tmp_path: Path) -> None:
+    from tests.cfg import base_config, write_config
+    from workflow.calendar import event_uids
+    from workflow.config import load
+
+    data = base_config(tmp_path)
+    data["event"]["uid_seed"] = "wg-2022"
+    before = event_uids(load(write_config(tmp_path, data)))
+    data["event"]["name"] = "Working group meeting (renamed)"
+    after = event_uids(load(write_config(tmp_path, data)))
+    assert before == after
+    del data["event"]["uid_seed"]
+    assert event_uids(load(write_config(tmp_path, data))) != before

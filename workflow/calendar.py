@@ -55,10 +55,10 @@ def event_uids(config: Config) -> list[str]:
     The seed is the contact address and the event name with case and spacing folded, so fixing
     "working group  meeting" to "Working Group Meeting" keeps the UIDs (and the fingerprint then
     triggers an update). Times and the WebEx link are deliberately left out: an update must carry
-    the same UID to replace the old entry. Renaming the event for real does change the UIDs, so
-    invitations already sent must be cancelled with the old config first.
+    the same UID to replace the old entry. Renaming the event for real would change the UIDs, so
+    ``event.uid_seed`` (set it before the first invitation, never change it) replaces the name.
     """
-    name = _one_line(config.event.name).casefold()
+    name = _one_line(config.event.uid_seed or config.event.name).casefold()
     digest = _digest(["callflow-uid-v1", config.contact.email.lower(), name])
     domain = config.sender_domain
     return [f"callflow-{digest}-{i}@{domain}" for i in range(1, len(config.event.sessions) + 1)]

@@ -64,6 +64,9 @@ class Event(_Model):
     survey_deadline: datetime | date
     capacity: int = Field(gt=0)
     language: str = "English"
+    # Calendar UIDs derive from the contact address and this seed (default: the event name).
+    # Set it to keep invitations stable across a later renaming of the event.
+    uid_seed: str | None = None
 
     @field_validator("timezone")
     @classmethod
