@@ -167,3 +167,33 @@ def test_a_mail_that_cannot_be_rendered_fails_alone(tmp_path: Path, capsys) -> N
     rows = w.json(capsys, "2022-03-01T12:00", "outbox", "list", "--json")
     failed = [r for r in rows if r["status"] == "failed"]
     assert len(failed) == 1 and "no_such_variable" in failed[0]["last_error"]
+
+
+def test_a_removed_session_is_cancelled_by_its_own_uid(tmp_path: Path, capsys) -> None:
+    import icalendar
+    import yaml
+
+    w = World(tmp_path)
+    w.apply("a@example.org")
+    for step in (["select", "a@example.org"], ["invite", "a@example.org"], ["outbox", "approve", "--all"],
+                 ["outbox", "send"]):
+        w("2022-03-12T10:00", *step)
+    invite = sent(tmp_path)[-1]
+    ics = next(p for p in invite.walk() if p.get_filename() == "invite.ics").get_content()
+    uids = [str(ev["uid"]) for ev in icalendar.Calendar.from_ical(ics).walk("VEVENT")]
+    data = yaml.safe_load(w.cfg.read_text())
+    data["event"]["sessions"] = data["event"]["sessions"][:1]
+    w.cfg.write_text(yaml.safe_dump(data))
+    w("2022-03-13T10:00", "run", "--once")
+    cancel, update = sent(tmp_path)[-2:]
+    assert "Session cancelled" in cancel["Subject"]
+    cancelled = icalendar.Calendar.from_ical(
+        next(p for p in cancel.walk() if p.get_filename() == "cancel.ics").get_content())
+    assert str(cancelled["method"]) == "CANCEL"
+    assert [str(ev["uid"]) for ev in cancelled.walk("VEVENT")] == [uids[1]]
+    remaining = icalendar.Calendar.from_ical(
+        next(p for p in update.walk() if p.get_filename() == "invite.ics").get_content())
+    assert [str(ev["uid"]) for ev in remaining.walk("VEVENT")] == [uids[0]]
+    seqs = [int(ev["sequence"]) for ev in cancelled.walk("VEVENT")] + [
+        int(ev["sequence"]) for ev in remaining.walk("VEVENT")]
+    assert seqs == [1, 2]

@@ -33,7 +33,7 @@ EXTRAS: dict[str, list[dict[str, Any]]] = {
     "rejection": [{"after_invitation": False}, {"after_invitation": True}],
     "invitation": [{"confirm_by": None}, {"confirm_by": "Friday 18 March 2022"}],
     "invitation_update": [{"sequence": 1}],
-    "cancellation": [{"reason": "withdrawn"}, {"reason": "rejected"}],
+    "cancellation": [{"reason": "withdrawn"}, {"reason": "rejected"}, {"reason": "session_removed"}],
     "confirmation": [{}],
     "decline_ack": [{}],
     "withdrawal_ack": [{"was_invited": False}, {"was_invited": True}],

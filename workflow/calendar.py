@@ -214,3 +214,43 @@ def invitation_ics(
         # A TZID without its VTIMEZONE is an invalid calendar; better to fail than to mis-schedule.
         raise ValueError(f"no VTIMEZONE could be generated for {sorted(missing)}")
     return cal.to_ical()
+
+
+def session_records(config: Config) -> list[dict[str, str]]:
+    """UID and UTC times of each session, as stored when invitations go out: what a later
+    cancellation of a session that is no longer in the config needs to name."""
+    uids = event_uids(config)
+    return [
+        {"uid": uid, "start": s.start.astimezone(UTC).isoformat(), "end": s.end.astimezone(UTC).isoformat()}
+        for uid, s in zip(uids, config.event.sessions, strict=True)
+    ]
+
+
+def removed_sessions_cancel_ics(
+    config: Config,
+    attendee_email: str,
+    attendee_name: str,
+    removed: list[dict[str, str]],
+    *,
+    sequence: int,
+    now: datetime,
+) -> bytes:
+    """METHOD:CANCEL for sessions that were removed from the config (from their stored records)."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL")
+    for record in removed:
+        vevent = VEvent()
+        vevent.add("uid", record["uid"])
+        vevent.add("sequence", sequence)
+        vevent.add("dtstamp", now.astimezone(UTC))
+        vevent.add("dtstart", datetime.fromisoformat(record["start"]))
+        vevent.add("dtend", datetime.fromisoformat(record["end"]))
+        vevent.add("summary", f"{config.event.name} (cancelled session)")
+        vevent.add("organizer", _address(config.contact.email, config.contact.name))
+        vevent.add("attendee", _address(attendee_email.strip(), attendee_name, ROLE="REQ-PARTICIPANT",
+                                        PARTSTAT="NEEDS-ACTION"))
+        vevent.add("status", "CANCELLED")
+        cal.add_component(vevent)
+    return cal.to_ical()

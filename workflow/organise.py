@@ -135,6 +135,7 @@ class Lifecycle:
         sequence = 0 if current is None else current + 1
         record["calendar_sequence"] = sequence
         self.store.meta.setdefault("schedule_fingerprint", calendar.schedule_fingerprint(self.config))
+        self.store.meta.setdefault("calendar_sessions", calendar.session_records(self.config))
         return {"method": method, "sequence": sequence}
 
     def resolve(self, email: str) -> Change:
@@ -207,9 +208,24 @@ class Lifecycle:
             self.store.meta["schedule_fingerprint"] = current
             return []
         self.store.meta["schedule_fingerprint"] = current
+        sessions_now = calendar.session_records(self.config)
+        current_uids = {r["uid"] for r in sessions_now}
+        removed = [r for r in self.store.meta.get("calendar_sessions", []) if r["uid"] not in current_uids]
+        self.store.meta["calendar_sessions"] = sessions_now
         changes = []
         for record in self.store.applicants:
             if record.get("state") in {s.value for s in HAS_CALENDAR_ENTRY}:
+                if removed:
+                    # Sessions that no longer exist are cancelled by their own UIDs; the update
+                    # below carries only the sessions that remain.
+                    gone = self._calendar(record, "CANCEL")
+                    gone["removed"] = removed
+                    cancel_decision = Decision("processed", applicant=record["email"])
+                    self.decider.queue(
+                        cancel_decision, record, "cancellation",
+                        f"cancel-sessions:{record['email']}:{gone['sequence']}", {"reason": "session_removed"},
+                        auto_submitted=AUTO_GENERATED, approval=False, extra={"calendar": gone},
+                    )
                 cal = self._calendar(record, "REQUEST")
                 decision = Decision("processed", applicant=record["email"])
                 self.decider.queue(

@@ -137,10 +137,16 @@ class Renderer:
         msg.add_alternative(html, subtype="html")
         cal = entry.get("calendar")
         if cal:
-            ics = calendar.invitation_ics(
-                self.config, entry["to"], entry.get("to_name") or "", sequence=cal["sequence"],
-                method=cal["method"], now=now,
-            )
+            if cal.get("removed"):
+                ics = calendar.removed_sessions_cancel_ics(
+                    self.config, entry["to"], entry.get("to_name") or "", cal["removed"],
+                    sequence=cal["sequence"], now=now,
+                )
+            else:
+                ics = calendar.invitation_ics(
+                    self.config, entry["to"], entry.get("to_name") or "", sequence=cal["sequence"],
+                    method=cal["method"], now=now,
+                )
             # Inline text/calendar with METHOD makes Outlook, Gmail and Thunderbird show
             # Accept/Decline buttons; the .ics attachment serves every other client.
             msg.add_alternative(ics.decode("utf-8"), subtype="calendar", params={"method": cal["method"]})
