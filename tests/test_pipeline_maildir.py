@@ -389,3 +389,16 @@ def test_contact_form_relay_is_answered_at_the_reply_to_address(setup, capsys) -
     assert [m["To"].addresses[0].addr_spec for m in outgoing(tmp)] == ["lena.berg@example.se"]
     rows = cli_json([*base, "applicants", "--json"], capsys)
     assert [(r["email"], r["state"]) for r in rows] == [("lena.berg@example.se", "inquired")]
+
+
+def test_maildir_batches_are_bounded_in_bytes(tmp_path: Path) -> None:
+    from workflow import config as config_mod
+    from workflow.mailbox.maildir import MaildirIntake
+
+    data = base_config(tmp_path)
+    data["mailbox"]["batch_bytes"] = 10_000
+    cfg = config_mod.load(write_config(tmp_path, data))
+    for i in range(6):
+        deliver(tmp_path / "mail", f"{i}.big", b"From: a@example.org\n\n" + b"x" * 6_000)
+    sizes = [len(b) for b in MaildirIntake(cfg.mailbox).batches(500)]
+    assert sizes == [1, 1, 1, 1, 1, 1]

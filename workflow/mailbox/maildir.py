@@ -29,6 +29,7 @@ class MaildirIntake:
         assert settings.path is not None
         self.root = Path(settings.path)
         self.name = f"maildir:{self.root}"
+        self.batch_bytes = settings.batch_bytes
         self.folders = {
             PROCESSED: self.root / f".{settings.processed_folder}",
             QUARANTINE: self.root / f".{settings.quarantine_folder}",
@@ -51,17 +52,21 @@ class MaildirIntake:
         return sorted(names)  # delivery names start with the delivery time
 
     def batches(self, size: int) -> Iterator[list[IncomingMail]]:
-        names = self.pending()
-        for start in range(0, len(names), size):
-            batch = []
-            for name in names[start : start + size]:
-                try:
-                    data = (self.root / "new" / name).read_bytes()
-                except FileNotFoundError:
-                    continue  # settled by another process meanwhile
-                batch.append(IncomingMail(ref=name, data=data))
-            if batch:
+        """At most ``size`` messages and about ``batch_bytes`` bytes per batch."""
+        batch: list[IncomingMail] = []
+        total = 0
+        for name in self.pending():
+            try:
+                data = (self.root / "new" / name).read_bytes()
+            except FileNotFoundError:
+                continue  # settled by another process meanwhile
+            if batch and (len(batch) >= size or total + len(data) > self.batch_bytes):
                 yield batch
+                batch, total = [], 0
+            batch.append(IncomingMail(ref=name, data=data))
+            total += len(data)
+        if batch:
+            yield batch
 
     def mark_seen(self, batch: list[IncomingMail], settlements: list[tuple[str, str]]) -> None:
         # new/ itself is the checkpoint: a file still there after a crash is read again,
