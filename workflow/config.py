@@ -308,8 +308,10 @@ class Reminders(_Model):
 
 
 class Retention(_Model):
-    # Personal data is erased (tombstones kept) this many days after the last session.
-    days_after_event: int = Field(default=180, ge=0)
+    # Personal data is erased (tombstones kept) this many days after the last session. Off
+    # unless set: erasing everything is not something to do by default (a config describing a
+    # past event would otherwise be emptied on its first run).
+    days_after_event: int | None = Field(default=None, ge=0)
 
 
 class Commands(_Model):

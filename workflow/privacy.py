@@ -144,8 +144,9 @@ def erase_on_request(config: Config, store: Store, record: dict[str, Any], now: 
 
 def retention_purge(config: Config, store: Store, now: datetime) -> int:
     """After the event plus ``retention.days_after_event``, erase every remaining record."""
+    days = config.retention.days_after_event
     last_session = max(s.end for s in config.event.sessions)
-    if now < last_session + timedelta(days=config.retention.days_after_event):
+    if days is None or now < last_session + timedelta(days=days):
         return 0
     count = 0
     for record in list(store.applicants):
