@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = _add(sub, "run", c.cmd_run, "run the daemon (or one pass with --once)")
     run.add_argument("--once", action="store_true", help="handle everything pending, send, exit")
+    run.add_argument("--digest", action="store_true",
+                     help="with --once: also send the daily digest when it is due (for cron)")
     demo = _add(sub, "demo", c.cmd_demo, "a self-contained tour on temporary Maildirs")
     demo.add_argument("--keep", metavar="DIR", help="keep the demo's files in DIR instead of a temp dir")
     _add(sub, "check", c.cmd_check, "validate the config and connect to the mailbox and SMTP")

@@ -28,7 +28,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     rt = runtime(args)
     if args.once:
         with instance_lock(rt.config.storage.path):
-            report = run_once(rt)
+            report = run_once(rt, digest=args.digest)
         r = report.intake
         print(
             f"handled {r.handled} message(s)"

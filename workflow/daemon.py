@@ -32,13 +32,17 @@ class PassReport:
     sent: SendReport
 
 
-def run_once(rt: Runtime) -> PassReport:
-    """Handle everything pending, send what may be sent, and return what happened."""
+def run_once(rt: Runtime, *, digest: bool = False) -> PassReport:
+    """Handle everything pending, send what may be sent, and return what happened.
+
+    The daily digest belongs to the daemon's schedule (or `digest --send`); a single pass sends
+    it only when asked (``--digest``, for running callflow from cron).
+    """
     intake = open_intake(rt.config)
     try:
         with rt.store.locked():
             received = intake_pass(rt, intake)
-            received.queued += scheduled_pass(rt)
+            received.queued += scheduled_pass(rt, digest=digest)
             rt.store.commit()
     finally:
         intake.close()

@@ -102,7 +102,7 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"  - {what}")
         now = cfg.event.deadline.replace(year=2022, month=3, day=1, hour=12, minute=0, second=0, microsecond=0)
         rt = Runtime(cfg, Clock(now), Store(cfg.storage.path))
-        report = run_once(rt)
+        report = run_once(rt, digest=True)
         print(f"\nOne pass at {now.isoformat()}: handled {report.intake.handled}, "
               f"{report.intake.duplicates} duplicate, queued {report.intake.queued}, sent {len(report.sent.sent)}.")
         status = views.status(cfg, rt.store)

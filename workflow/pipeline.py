@@ -203,20 +203,20 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     return report
 
 
-def scheduled_pass(rt: Runtime) -> int:
-    """Calendar updates after a change of the event, and due reminders; returns mails queued.
+def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
+    """Calendar updates after a change of the event, due reminders, the daily digest (when
+    ``digest``) and the retention purge; returns the mails queued.
 
-    Idempotent (keyed mail), so it runs on every pass; the caller commits.
+    Idempotent (keyed mail, one digest a day), so it runs on every pass; the caller commits.
     """
+    from .digest_job import queue_digest
     from .organise import Lifecycle
 
     life = Lifecycle(rt.config, rt.store, rt.now, "scheduler")
     changes = life.send_updates_if_changed() + life.reminders()
     for change in changes:
         log.info("scheduled: %s queued (state %s)", ",".join(change.mails), change.after)
-    from .digest_job import queue_digest
-
-    digests = queue_digest(rt.config, rt.store, rt.now)
+    digests = queue_digest(rt.config, rt.store, rt.now) if digest else []
     if digests:
         log.info("digest queued for %d organiser(s)", len(digests))
     purged = privacy.retention_purge(rt.config, rt.store, rt.now)
