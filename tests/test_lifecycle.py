@@ -197,3 +197,12 @@ def test_a_removed_session_is_cancelled_by_its_own_uid(tmp_path: Path, capsys) -
     seqs = [int(ev["sequence"]) for ev in cancelled.walk("VEVENT")] + [
         int(ev["sequence"]) for ev in remaining.walk("VEVENT")]
     assert seqs == [1, 2]
+
+
+def test_no_deadline_reminder_right_after_the_acknowledgement(tmp_path: Path, capsys) -> None:
+    w = World(tmp_path)
+    deliver(tmp_path / "mail", "q", mails.inquiry("Q <q@example.org>", question=False))
+    w("2022-03-08T12:00", "run", "--once")  # inside the 3-day window: the ack already says the deadline
+    w("2022-03-09T12:00", "run", "--once")
+    subjects = [m["Subject"] for m in sent(tmp_path)]
+    assert len(subjects) == 1 and "survey closes" not in subjects[0]

@@ -252,12 +252,16 @@ class Lifecycle:
                 continue
             kind = key = None
             context: dict[str, Any] = {}
-            if (state == State.INQUIRED.value
-                    and deadline - timedelta(days=cfg.deadline_days_before) <= self.now < deadline):
+            deadline_window = deadline - timedelta(days=cfg.deadline_days_before)
+            event_window = first_session - timedelta(days=cfg.event_days_before)
+            # Someone who wrote (or confirmed) inside the window has just had a mail with the
+            # same facts: a reminder on top would be noise.
+            if (state == State.INQUIRED.value and deadline_window <= self.now < deadline
+                    and datetime.fromisoformat(record["created"]) < deadline_window):
                 kind, key = "reminder_deadline", f"remind:deadline:{record['email']}"
                 context["days_left"] = max(0, (deadline - self.now).days)
-            elif (state == State.CONFIRMED.value
-                    and first_session - timedelta(days=cfg.event_days_before) <= self.now < first_session):
+            elif (state == State.CONFIRMED.value and event_window <= self.now < first_session
+                    and _last_event_at(record, "confirm") < event_window):
                 kind, key = "reminder_event", f"remind:event:{record['email']}"
                 context["days_left"] = max(0, (first_session - self.now).days)
             elif state == State.INVITED.value and record.get("invited_at") and self.now < first_session:
@@ -274,3 +278,11 @@ class Lifecycle:
                 if entry is not None:
                     changes.append(Change(record["email"], state, state, [kind]))
         return changes
+
+
+def _last_event_at(record: dict[str, Any], event: str) -> datetime:
+    """When the record last had this history event (the record's creation if never)."""
+    for entry in reversed(record.get("history", [])):
+        if entry["event"] == event:
+            return datetime.fromisoformat(entry["at"])
+    return datetime.fromisoformat(record["created"])
