@@ -195,6 +195,21 @@ class Decider:
             )
         return decision
 
+    def _leave_for_a_person(
+        self, decision: Decision, record: dict[str, Any], mail: ParsedMail, cls: Classification
+    ) -> None:
+        """Flag the applicant and leave the mail flagged in the inbox for the contact person."""
+        lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+        decision.disposition = ATTENTION
+        # The organisers' digest quotes the applicant's own words (kept in the state file,
+        # never logged).
+        record["attention"] = {
+            "at": self.now.isoformat(),
+            "intent": cls.intent,
+            "snippet": " ".join(mail.reply_text.split())[:280],
+            "subject": mail.subject[:200],
+        }
+
     def _thread_owner(self, mail: ParsedMail) -> str | None:
         """The applicant a reply belongs to, by the Message-IDs of mail callflow sent them."""
         ids = set(mail.in_reply_to) | set(mail.references)
@@ -257,16 +272,7 @@ class Decider:
             # Not applicable in this state, or hedged: a person reads it.
             asks = True
         if asks:
-            lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
-            decision.disposition = ATTENTION
-            # The organisers' digest quotes the applicant's own words (kept in the state file,
-            # never logged).
-            record["attention"] = {
-                "at": self.now.isoformat(),
-                "intent": cls.intent,
-                "snippet": " ".join(mail.reply_text.split())[:280],
-                "subject": mail.subject[:200],
-            }
+            self._leave_for_a_person(decision, record, mail, cls)
         context = {
             "reply_subject": reply_subject(mail.subject, self.config.event.name),
             "asks_question": asks,
@@ -274,5 +280,8 @@ class Decider:
         if self._may_auto_answer(record):
             self.queue(decision, record, kind, f"ack:{mail.key}", context, answering=mail)
         else:
+            # The answer window (a safety net against loops) holds the automatic answer back;
+            # a person still owes this sender one, so the mail is left for them.
             lifecycle.add_history(record, self.now, "not_answered", "answer window: already answered recently", "callflow")
+            self._leave_for_a_person(decision, record, mail, cls)
         return decision
