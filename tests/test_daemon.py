@@ -31,9 +31,7 @@ def stop(proc: subprocess.Popen) -> tuple[int, str]:
 
 
 def test_idle_answers_mail_appended_while_running(tmp_path: Path, dovecot, imap_account, smtp_server,
-                                                  monkeypatch) -> None:
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
+                                                  env) -> None:
     # A long poll interval: only IDLE can make the answer arrive within the wait below.
     cfg = server_config(tmp_path, imap_account, smtp_server, poll_seconds=600)
     proc = start_daemon(cfg)
@@ -48,9 +46,7 @@ def test_idle_answers_mail_appended_while_running(tmp_path: Path, dovecot, imap_
 
 
 def test_dovecot_restart_while_running_loses_nothing(tmp_path: Path, dovecot, imap_account, smtp_server,
-                                                     monkeypatch) -> None:
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
+                                                     env) -> None:
     cfg = server_config(tmp_path, imap_account, smtp_server, poll_seconds=1)
     proc = start_daemon(cfg)
     try:
@@ -72,9 +68,7 @@ def test_dovecot_restart_while_running_loses_nothing(tmp_path: Path, dovecot, im
 
 
 def test_refused_recipient_fails_the_mail_and_flags_the_address(tmp_path: Path, imap_account, smtp_server,
-                                                                 monkeypatch, capsys) -> None:
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
+                                                                 env, capsys) -> None:
     cfg = server_config(tmp_path, imap_account, smtp_server)
     smtp_server.reject_recipients = {"gone@example.org": "550 5.1.1 no such user"}
     imap_account.append("INBOX", mails.survey("gone@example.org", "Gone"))
@@ -91,9 +85,7 @@ def test_refused_recipient_fails_the_mail_and_flags_the_address(tmp_path: Path, 
 
 
 def test_mail_keeps_going_out_while_imap_is_down(tmp_path: Path, dovecot, imap_account, smtp_server,
-                                                 monkeypatch) -> None:
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
+                                                 env) -> None:
     cfg = server_config(tmp_path, imap_account, smtp_server, poll_seconds=1)
     imap_account.append("INBOX", mails.survey("x@example.org", "X"))
     smtp_server.fail_next = ["451 4.3.0 try later"]

@@ -20,10 +20,8 @@ def digest_config(tmp_path: Path, account, smtp) -> Path:
     return cfg
 
 
-def test_daily_digest_once_a_day_with_reply_token(tmp_path: Path, imap_account, smtp_server, monkeypatch,
+def test_daily_digest_once_a_day_with_reply_token(tmp_path: Path, imap_account, smtp_server, env,
                                                   capsys) -> None:
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
     cfg = digest_config(tmp_path, imap_account, smtp_server)
     base = ["--config", str(cfg)]
     imap_account.append_many("INBOX", [
@@ -65,10 +63,8 @@ def organiser_reply(token_reply_to: str, sender: str, body: str, in_reply_to: st
     return mails.build(sender, "Re: Digest", body, to=token_reply_to, In_Reply_To=in_reply_to)
 
 
-def test_organisers_act_by_replying_to_the_digest(tmp_path: Path, imap_account, smtp_server, monkeypatch,
+def test_organisers_act_by_replying_to_the_digest(tmp_path: Path, imap_account, smtp_server, env,
                                                   capsys) -> None:
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
     cfg = digest_config(tmp_path, imap_account, smtp_server)
     base = ["--config", str(cfg)]
     imap_account.append_many("INBOX", [mails.survey("ana@example.org", "Ana"), mails.survey("bo@example.org", "Bo")])
@@ -113,14 +109,12 @@ def test_organisers_act_by_replying_to_the_digest(tmp_path: Path, imap_account, 
     assert "mallory@example.net" in latest.message.get_body(("plain",)).get_content()
 
 
-def test_run_once_leaves_the_digest_to_the_daemon(tmp_path: Path, imap_account, smtp_server, monkeypatch) -> None:
+def test_run_once_leaves_the_digest_to_the_daemon(tmp_path: Path, imap_account, smtp_server, env) -> None:
     import os
     import signal
     import subprocess
     import sys
 
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
     cfg = digest_config(tmp_path, imap_account, smtp_server)
     data = yaml.safe_load(cfg.read_text())
     data["mailbox"]["poll_seconds"] = 1

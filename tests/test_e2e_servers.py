@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests import mails
 from tests.cfg import base_config, write_config
 from workflow.cli import main
@@ -31,13 +29,6 @@ def server_config(tmp: Path, account, smtp, **mailbox) -> Path:
         "rate_per_minute": 1000,
     }
     return write_config(tmp, data)
-
-
-@pytest.fixture
-def env(imap_account, smtp_server, monkeypatch):
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
-    return imap_account, smtp_server
 
 
 def test_mixed_batch_end_to_end_exactly_once(tmp_path: Path, env, capsys) -> None:

@@ -63,9 +63,7 @@ def calendar_reply(attendee: str, invitation_ics: bytes, partstat: str) -> bytes
 
 
 @pytest.fixture
-def world(tmp_path: Path, imap_account, smtp_server, monkeypatch):
-    monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
-    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
+def world(tmp_path: Path, imap_account, smtp_server, env):
     cfg = server_config(tmp_path, imap_account, smtp_server)
     return cfg, imap_account, smtp_server
 
