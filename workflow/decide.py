@@ -212,11 +212,9 @@ class Decider:
 
     def _thread_owner(self, mail: ParsedMail) -> str | None:
         """The applicant a reply belongs to, by the Message-IDs of mail callflow sent them."""
-        ids = set(mail.in_reply_to) | set(mail.references)
-        if not ids:
-            return None
-        for entry in self.store.outbox:
-            if entry["message_id"] in ids and entry.get("applicant"):
+        for message_id in [*mail.in_reply_to, *reversed(mail.references)]:
+            entry = self.store.outbox.find("message_id", message_id)
+            if entry is not None and entry.get("applicant"):
                 return entry["applicant"]
         return None
 

@@ -81,6 +81,7 @@ class Table:
         self.docs = docs
         self.key = key
         self._index: dict[str, str] = {}
+        self._secondary: dict[str, dict[Any, str]] = {}  # other fields looked up often, built on demand
         self._next_id = 1 + max((int(i) for i in docs), default=0)
         if key:
             for doc_id, doc in docs.items():
@@ -101,13 +102,26 @@ class Table:
             self._next_id += 1
             self._index[k] = doc_id
         self.docs[doc_id] = doc
+        for field_name, index in self._secondary.items():
+            if doc.get(field_name) is not None:
+                index[doc[field_name]] = doc_id
         return doc
+
+    def find(self, field_name: str, value: Any) -> dict[str, Any] | None:
+        """The document whose ``field_name`` equals ``value`` (the last one written wins)."""
+        index = self._secondary.get(field_name)
+        if index is None:
+            index = {doc[field_name]: doc_id for doc_id, doc in self.docs.items() if doc.get(field_name) is not None}
+            self._secondary[field_name] = index
+        doc_id = index.get(value)
+        return self.docs.get(doc_id) if doc_id is not None else None
 
     def rekey(self, old: str, doc: dict[str, Any]) -> None:
         """Move a document to a new key (erasure replaces the address by a tombstone)."""
         doc_id = self._index.pop(old)
         self._index[doc[self.key]] = doc_id  # type: ignore[index]
         self.docs[doc_id] = doc
+        self._secondary.clear()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.docs.values())
