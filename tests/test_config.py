@@ -110,3 +110,9 @@ def test_check_reports_an_invalid_config_as_a_finding(tmp_path: Path, capsys) ->
     assert main(["--config", str(good), "check"]) == 0
     out = capsys.readouterr().out
     assert "config ok" in out and "mailbox ok: Maildir" in out and "smtp ok: Maildir" in out
+
+
+def test_global_options_may_also_follow_the_command(tmp_path: Path, capsys) -> None:
+    path = write_config(tmp_path, base_config(tmp_path))
+    assert main(["status", "--json", "--config", str(path), "--now", "2022-03-01T10:00"]) == 0
+    assert '"capacity": 3' in capsys.readouterr().out

@@ -29,18 +29,29 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _global_options(parser: argparse.ArgumentParser, here: bool) -> None:
+    """The global options, accepted before the command and (for convenience) after it too."""
+    default: dict[str, Any] = {} if here else {"default": argparse.SUPPRESS}
+    parser.add_argument("--config", help="config file (default: $CALLFLOW_CONFIG or ./config.yaml)", **default)
+    parser.add_argument("--now", help="fix the clock (ISO datetime; local to event.timezone without offset)",
+                        **default)
+    parser.add_argument("--debug", action="store_true", help="debug logging and tracebacks on errors", **default)
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr", **default)
+
+
+_AFTER = argparse.ArgumentParser(add_help=False)
+_global_options(_AFTER, here=False)
+
+
 def _add(sub: argparse._SubParsersAction, name: str, func: Callable[..., int], help_: str, **kw: Any):
-    parser = sub.add_parser(name, help=help_, description=help_, **kw)
+    parser = sub.add_parser(name, help=help_, description=help_, parents=[_AFTER], **kw)
     parser.set_defaults(func=func)
     return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="callflow", description="The mail side of a call for participants.")
-    p.add_argument("--config", help="config file (default: $CALLFLOW_CONFIG or ./config.yaml)")
-    p.add_argument("--now", help="fix the clock (ISO datetime; local to event.timezone without offset)")
-    p.add_argument("--debug", action="store_true", help="debug logging and tracebacks on errors")
-    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr")
+    _global_options(p, here=True)
     p.add_argument("--version", action="version", version=f"callflow {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
