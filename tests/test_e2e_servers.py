@@ -260,3 +260,60 @@ def test_a_new_uidvalidity_rereads_the_folder_without_acting_twice(tmp_path: Pat
     account.append("Contact", mails.inquiry("B <b@example.org>", question=False))
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert sorted(m.rcpt_tos[0] for m in smtp.messages) == ["a@example.org", "b@example.org"]
+
+
+def test_the_labelled_set_end_to_end_robots_never_answered(tmp_path: Path, env) -> None:
+    """All 122 labelled messages through a real Dovecot and SMTP server in one pass: every robot
+    stays unanswered, every person who may be answered gets exactly one answer, nothing is lost."""
+    import csv
+
+    import yaml
+
+    account, smtp = env
+    data_dir = Path(__file__).resolve().parent / "data" / "classify"
+    with open(data_dir / "labels.tsv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    cfg = server_config(tmp_path, account, smtp)
+    config = yaml.safe_load(cfg.read_text())
+    config["organisers"].append({"name": "Ben Organiser", "email": "ben.organiser@example.org"})
+    cfg.write_text(yaml.safe_dump(config))
+    account.append_many("INBOX", [(data_dir / r["file"]).read_bytes() for r in rows if (data_dir / r["file"]).stat().st_size])
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+
+    from email import message_from_bytes, policy
+    from email.utils import parseaddr
+
+    recipients = {m.rcpt_tos[0] for m in smtp.messages}
+    def sender(row: dict[str, str]) -> str | None:
+        parsed = message_from_bytes((data_dir / row["file"]).read_bytes(), policy=policy.compat32)
+        addr = parseaddr(str(parsed.get("From", "")))[1].lower()
+        return addr or None
+
+    def message_id(row: dict[str, str]) -> str | None:
+        parsed = message_from_bytes((data_dir / row["file"]).read_bytes(), policy=policy.compat32)
+        return str(parsed.get("Message-ID", "")).strip() or None
+
+    robot_rows = [r for r in rows if r["kind"] in ("auto_reply", "bounce", "list", "spam")]
+    robot_ids = {message_id(r) for r in robot_rows} - {None}
+    assert len(robot_ids) > 20
+    # No answer refers to a robot's mail ...
+    assert not {str(m.message["In-Reply-To"] or "") for m in smtp.messages} & robot_ids
+    # ... and nobody who only ever sent robot mail gets anything.
+    people_rows = [r for r in rows if r["kind"] in ("applicant_message", "survey_response", "organiser_command")]
+    robots_only = {sender(r) for r in robot_rows} - {sender(r) for r in people_rows} - {None}
+    robots_only -= {r["applicant_email"] for r in people_rows}
+    assert robots_only and not robots_only & recipients
+    for m in smtp.messages:
+        assert m.message["Auto-Submitted"] in ("auto-replied", "auto-generated")
+        assert m.mail_from == "contact@callflow.example.org"
+    # Every person is answered: by mail, or their mail stays flagged in the inbox for the contact person.
+    left_for_a_person = {
+        message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec.lower()
+        for raw in account.fetch_all("INBOX")
+    }
+    surveyed = {r["applicant_email"] for r in rows if r["kind"] == "survey_response" and r["applicant_email"]}
+    writers = {r["applicant_email"] for r in rows if r["kind"] == "applicant_message" and r["applicant_email"]}
+    assert surveyed <= recipients
+    assert writers <= recipients | left_for_a_person, writers - recipients - left_for_a_person
+    total = account.count("Processed") + account.count("Quarantine") + account.count("INBOX")
+    assert total == len([r for r in rows if (data_dir / r["file"]).stat().st_size])
