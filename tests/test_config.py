@@ -36,6 +36,7 @@ def test_shipped_config_describes_the_reference_meeting() -> None:
         (lambda d: d["event"].update(capacity=0), "event.capacity"),
         (lambda d: d["digest"].update(time="8 am"), "digest.time: expected HH:MM"),
         (lambda d: d["contact"].update(address="not an address"), "contact.address"),
+        (lambda d: d["mailbox"].update(processed_folder="inbox"), "mailbox: mailbox.processed_folder must differ"),
         (lambda d: d["smtp"].update(backend="smtp", host="smtp.example.org", security="none"),
          "security: none is refused for non-loopback host"),
     ],

@@ -217,6 +217,14 @@ class Mailbox(_Server):
     network_backend = "imap"
     default_ports = (993, 143)
 
+    @model_validator(mode="after")
+    def _distinct_folders(self) -> Mailbox:
+        # Handled mail moved back into the folder it came from would be read again and again.
+        for key in ("processed_folder", "quarantine_folder"):
+            if getattr(self, key).strip("/").lower() == self.folder.strip("/").lower():
+                raise ValueError(f"mailbox.{key} must differ from mailbox.folder ({self.folder!r})")
+        return self
+
 
 class Smtp(_Server):
     backend: Literal["maildir", "smtp"] = "maildir"
