@@ -402,3 +402,24 @@ def test_maildir_batches_are_bounded_in_bytes(tmp_path: Path) -> None:
         deliver(tmp_path / "mail", f"{i}.big", b"From: a@example.org\n\n" + b"x" * 6_000)
     sizes = [len(b) for b in MaildirIntake(cfg.mailbox).batches(500)]
     assert sizes == [1, 1, 1, 1, 1, 1]
+
+
+def test_abuse_complaint_flags_the_complainant_and_is_never_answered(setup, capsys) -> None:
+    tmp, base = setup
+    deliver(tmp / "mail", "1", mails.survey("grumpy@example.org", "Grumpy"))
+    assert main([*base, "run", "--once"]) == 0
+    arf = (
+        b"From: Feedback Loop <fbl@isp.example.net>\nTo: contact@callflow.example.org\n"
+        b"Subject: Abuse report\nMessage-ID: <arf-1@isp.example.net>\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=feedback-report; boundary="A"\n\n'
+        b"--A\nContent-Type: text/plain\n\nThis is an email abuse report.\n\n"
+        b"--A\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n"
+        b"Original-Mail-From: <contact@callflow.example.org>\nOriginal-Rcpt-To: <grumpy@example.org>\n\n"
+        b"--A\nContent-Type: message/rfc822\n\nFrom: contact@callflow.example.org\nTo: grumpy@example.org\n"
+        b"Subject: Application received\n\nThank you\n--A--\n"
+    )
+    deliver(tmp / "mail", "2", arf)
+    assert main([*base, "run", "--once"]) == 0
+    assert len(outgoing(tmp)) == 1  # only the acknowledgement of the application
+    rec = cli_json([*base, "show", "grumpy@example.org", "--json"], capsys)
+    assert "needs_attention" in rec["flags"] and rec["history"][-1]["event"] == "complaint"

@@ -119,6 +119,14 @@ class Decider:
 
     def _on_bounce(self, mail: ParsedMail, cls: Classification) -> Decision:
         decision = Decision(PROCESSED, note=cls.reason)
+        if cls.rule == "guard:feedback_report" and cls.applicant_email:
+            # A complaint: the organisers decide whether to write to this person again.
+            record = self.store.applicants.get(cls.applicant_email)
+            if record is not None:
+                lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+                lifecycle.add_history(record, self.now, "complaint", cls.reason, "mail")
+                decision.applicant = record["email"]
+            return decision
         for address in cls.bounced_recipients:
             record = self.store.applicants.get(address)
             if record is None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..parse import ParsedMail
-from . import bounces, guards, intents, itip, rules, survey
+from . import bounces, feedback, guards, intents, itip, rules, survey
 
 KINDS = (
     "survey_response",
@@ -117,6 +117,14 @@ def _classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
         if not report.permanent:
             result.reason = f"temporary delivery problem ({report.status or 'delayed'}) for {len(report.recipients)} recipient(s)"
         return result
+
+    if verdict is not None and verdict.kind == "bounce_sender":
+        complained = feedback.complainant(mail.message)
+        if complained:
+            result = _robot("bounce", "guard:feedback_report", "abuse report: the recipient marked our mail as spam")
+            result.applicant_email = complained
+            result.needs_attention = True
+            return result
 
     if mail.from_addr in ctx.survey_senders:
         return _classify_survey(mail, ctx)
