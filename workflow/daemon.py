@@ -42,8 +42,8 @@ def run_once(rt: Runtime, *, digest: bool = False) -> PassReport:
     try:
         with rt.store.locked():
             received = intake_pass(rt, intake)
-            received.queued += scheduled_pass(rt, digest=digest)
-            rt.store.commit()
+            if scheduled_pass(rt, digest=digest):
+                rt.store.commit()
     finally:
         intake.close()
     sent = send_outbox(rt)
@@ -78,7 +78,7 @@ class Daemon:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         cfg = self.rt.config
-        scheduler = self.scheduler = schedule.Scheduler()
+        scheduler = self.scheduler
         scheduler.every(30).seconds.do(self._send)
         # The digest (at digest.time in the event's timezone), reminders, calendar updates and
         # the retention purge are checked every minute; each is keyed, so it happens once.
@@ -87,14 +87,13 @@ class Daemon:
         with instance_lock(cfg.storage.path):
             log.info("callflow running: mailbox %s, every %ss", cfg.mailbox.backend, cfg.mailbox.poll_seconds)
             intake = None
+            self._scheduled()  # whatever fell due while callflow was not running
             while not self.stopping.is_set():
                 try:
                     if intake is None:
                         intake = open_intake(cfg)
                     with self.rt.store.locked():
                         intake_pass(self.rt, intake)
-                        scheduled_pass(self.rt)
-                        self.rt.store.commit()
                     self.failures = 0
                     self._send()
                     scheduler.run_pending()

@@ -167,11 +167,15 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     report = IntakeReport()
     store = rt.store
     state = store.checkpoints.get(intake.name)
+    is_new = state is None
     if state is None:
         state = store.checkpoints.put({"name": intake.name})
+    before = dict(state)
     intake.open(state)
-    store.commit()  # the checkpoint (and any settlement redone on open)
-    report.commits += 1
+    # Write only when something changed: an idle pass should cost one write, not three.
+    if is_new or state != before:
+        store.commit()  # a new checkpoint, a new UIDVALIDITY, or settlements redone on open
+        report.commits += 1
     workers = worker_count(rt.config)
     pool: ProcessPoolExecutor | None = None
     try:
@@ -205,9 +209,10 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
 
 def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
     """Calendar updates after a change of the event, due reminders, the daily digest (when
-    ``digest``) and the retention purge; returns the mails queued.
+    ``digest``) and the retention purge.
 
-    Idempotent (keyed mail, one digest a day), so it runs on every pass; the caller commits.
+    Idempotent (keyed mail, one digest a day), so it runs on every pass. Returns the number of
+    changes (mails queued, records erased); the caller commits when it is not zero.
     """
     from .digest_job import queue_digest
     from .organise import Lifecycle
@@ -222,7 +227,7 @@ def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
     purged = privacy.retention_purge(rt.config, rt.store, rt.now)
     if purged:
         log.info("retention: erased %d record(s) after the retention period", purged)
-    return sum(len(c.mails) for c in changes) + len(digests)
+    return sum(len(c.mails) for c in changes) + len(digests) + purged
 
 
 def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
