@@ -12,10 +12,9 @@ from typing import Any
 
 from . import outbox, tokens
 from .config import Config
+from .decide import AUTO_GENERATED
 from .digest import digest_context, token_context
 from .store import Store
-
-AUTO_GENERATED = "auto-generated"
 
 
 def _since(store: Store) -> datetime | None:

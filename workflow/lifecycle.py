@@ -68,7 +68,8 @@ for _state in State:
     if _state is not S.WITHDRAWN:
         TRANSITIONS[(_state, "withdraw")] = (S.WITHDRAWN, "withdrawal_ack")
 
-# Places are taken by these states (capacity counts them).
+# Places are taken by these states (capacity counts them). State is a StrEnum, so a record's
+# plain-string state tests directly against these sets.
 HOLDS_PLACE = frozenset({S.SELECTED, S.INVITED, S.CONFIRMED})
 # These have a calendar entry from us that a later change must update or cancel.
 HAS_CALENDAR_ENTRY = frozenset({S.INVITED, S.CONFIRMED})

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import calendar, lifecycle, outbox
 from .config import Config
-from .decide import AUTO_GENERATED, Decider, Decision
+from .decide import AUTO_GENERATED, AUTO_REPLIED, Decider, Decision
 from .errors import TransitionError, UsageError
 from .lifecycle import HAS_CALENDAR_ENTRY, HOLDS_PLACE, Flag, State
 from .store import Store
@@ -49,7 +49,7 @@ class Lifecycle:
 
     # -- capacity -----------------------------------------------------------------------
     def places_taken(self) -> int:
-        return sum(1 for r in self.store.applicants if r.get("state") in {s.value for s in HOLDS_PLACE})
+        return sum(1 for r in self.store.applicants if r.get("state") in HOLDS_PLACE)
 
     def open_proposals(self) -> list[dict[str, Any]]:
         return [
@@ -78,9 +78,7 @@ class Lifecycle:
             raise UsageError(f"unknown action {action!r}")
         record = self.record(email)
         before = record.get("state")
-        if action == "select" and not force and self.places_left() <= 0 and before not in {
-            s.value for s in HOLDS_PLACE
-        }:
+        if action == "select" and not force and self.places_left() <= 0 and before not in HOLDS_PLACE:
             raise TransitionError(
                 f"{record['email']}: no place left ({self.config.event.capacity} taken or proposed); "
                 "waitlist instead, or use --force"
@@ -92,8 +90,8 @@ class Lifecycle:
         key_suffix: str | None = None, approval: bool | None = None,
     ) -> Change:
         before = record.get("state")
-        had_entry = before in {s.value for s in HAS_CALENDAR_ENTRY}
-        held_place = before in {s.value for s in HOLDS_PLACE}
+        had_entry = before in HAS_CALENDAR_ENTRY
+        held_place = before in HOLDS_PLACE
         _, mail_kind = lifecycle.transition(record, event, self.now, self.by, detail)
         change = Change(record["email"], before, record["state"])
         decision = Decision("processed", applicant=record["email"])
@@ -118,13 +116,13 @@ class Lifecycle:
                 context["position"] = 1 + [r["email"] for r in self.waitlist()].index(record["email"])
             auto = AUTO_GENERATED if self.by in ("scheduler",) else None
             if answering is not None:
-                auto = "auto-replied"
+                auto = AUTO_REPLIED
             self.decider.queue(
                 decision, record, mail_kind, key, context, answering=answering, auto_submitted=auto,
                 approval=approval, extra=extra or None,
             )
             change.mails = list(decision.queued)
-        if held_place and record["state"] not in {s.value for s in HOLDS_PLACE}:
+        if held_place and record["state"] not in HOLDS_PLACE:
             promoted = self.promote_next()
             if promoted:
                 change.note = f"place offered to {promoted.email}"
@@ -214,7 +212,7 @@ class Lifecycle:
         self.store.meta["calendar_sessions"] = sessions_now
         changes = []
         for record in self.store.applicants:
-            if record.get("state") in {s.value for s in HAS_CALENDAR_ENTRY}:
+            if record.get("state") in HAS_CALENDAR_ENTRY:
                 if removed:
                     # Sessions that no longer exist are cancelled by their own UIDs; the update
                     # below carries only the sessions that remain.

@@ -129,7 +129,7 @@ def erase_on_request(config: Config, store: Store, record: dict[str, Any], now: 
     from .organise import Lifecycle
 
     queued: list[str] = []
-    if record.get("state") in {s.value for s in HAS_CALENDAR_ENTRY} and lifecycle.can(record, "withdraw"):
+    if record.get("state") in HAS_CALENDAR_ENTRY and lifecycle.can(record, "withdraw"):
         change = Lifecycle(config, store, now, "mail").answer(record, "withdraw", mail)
         if change:
             queued.extend(change.mails)
