@@ -268,7 +268,7 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
         record = store.applicants.get(entry["to"])
         if record is not None:
             lifecycle.add_history(record, now, "sent", f"{entry['kind']} (outbox {entry['id']})", "callflow")
-    privacy.scrub_after_sending(store)
+    privacy.scrub_after_sending(report.sent + report.failed)
     store.commit()
     journal.clear()
     return report

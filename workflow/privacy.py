@@ -80,6 +80,9 @@ def erase(
         "history": [{"at": now.isoformat(), "event": "erased", "detail": "personal data erased", "by": by}],
     }
     store.applicants.rekey(email, tombstone)
+    name = record.get("name") or ""
+    # Short names ("Bo") would match inside other words; an address always can be matched.
+    needles = [email, name] if len(name) >= 4 else [email]
     for entry in list(store.outbox):
         if email in entry["key"]:
             # Idempotency keys name their cause, often the address: keep them unique, not personal.
@@ -93,18 +96,16 @@ def erase(
                     continue
                 entry["status"] = outbox.DISCARDED
             _scrub_entry(entry, key)
+        elif entry.get("applicant") is None:
+            # Organiser mail (digests, command results) quotes applicants: scrub them there too.
+            text = json.dumps(entry["context"], ensure_ascii=False)
+            if any(n in text for n in needles):
+                for needle in needles:
+                    text = text.replace(json.dumps(needle, ensure_ascii=False)[1:-1], "(erased)")
+                entry["context"] = json.loads(text)
     for message in store.messages:
         if message.get("applicant") == email:
             message["applicant"] = key
-    for entry in store.outbox:
-        # Organiser mail (digests, command results) quotes applicants: scrub the address and name there too.
-        if entry.get("applicant") is None and entry.get("erasure_of") is None:
-            text = json.dumps(entry["context"], ensure_ascii=False)
-            if email in text or (record.get("name") and record["name"] in text):
-                name = record.get("name") or ""
-                for needle in (email, name) if len(name) >= 4 else (email,):
-                    text = text.replace(json.dumps(needle)[1:-1], "(erased)")
-                entry["context"] = json.loads(text)
     return tombstone
 
 
@@ -115,10 +116,10 @@ def _scrub_entry(entry: dict[str, Any], key: str) -> None:
     entry["context"] = {}
 
 
-def scrub_after_sending(store: Store) -> None:
+def scrub_after_sending(entries: list[dict[str, Any]]) -> None:
     """Mail that was still owed to an erased person: once it is out (or failed), forget the address."""
-    for entry in store.outbox:
-        if entry.get("erasure_of") and entry["status"] not in outbox.OPEN_STATES and entry["to"] != entry["erasure_of"]:
+    for entry in entries:
+        if entry.get("erasure_of") and entry["status"] not in outbox.OPEN_STATES:
             _scrub_entry(entry, entry["erasure_of"])
 
 
