@@ -99,11 +99,13 @@ class ParsedMail:
         return header_str(self.message, name)
 
     def header_all(self, name: str) -> list[str]:
-        try:
-            values = self.message.get_all(name) or []
-        except Exception:
-            return []
-        return [_as_text(v) for v in values]
+        out = []
+        for value in _header_values(self.message, name):
+            try:
+                out.append(_as_text(value))
+            except Exception:
+                continue
+        return out
 
 
 def normalise_newlines(raw: bytes) -> bytes:
@@ -153,34 +155,45 @@ def _as_text(value: object) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+def header_index(msg: Message) -> dict[str, list[tuple[str, str]]]:
+    """Raw headers by lower-cased name, built once per message.
+
+    Classification asks for dozens of headers per message; ``Message.get``/``get_all`` scan
+    every header each time, which made header lookups the largest cost of a backfill.
+    """
+    index = msg.__dict__.get("_callflow_header_index")
+    if index is None:
+        index = {}
+        for key, value in getattr(msg, "_headers", []):
+            index.setdefault(key.lower(), []).append((key, value))
+        msg.__dict__["_callflow_header_index"] = index
+    return index
+
+
+def _header_values(msg: Message, name: str) -> list[object]:
+    """All values of a header, as the message's policy presents them (raw when that fails)."""
+    pairs = header_index(msg).get(name.lower(), [])
+    try:
+        return [msg.policy.header_fetch_parse(k, v) for k, v in pairs]
+    except Exception:
+        return [v for _, v in pairs]
+
+
 def header_str(msg: Message, name: str) -> str:
     """A header as clean text; never raises, '' when absent or unreadable."""
-    try:
-        value = msg.get(name)
-    except Exception:
-        value = _raw_header(msg, name)
-    if value is None:
+    values = _header_values(msg, name)
+    if not values:
         return ""
     try:
-        return _as_text(value)
+        return _as_text(values[0])
     except Exception:
-        return _as_text(_raw_header(msg, name) or "")
-
-
-def _raw_header(msg: Message, name: str) -> str | None:
-    for key, value in getattr(msg, "_headers", []):
-        if key.lower() == name.lower():
-            return value if isinstance(value, str) else str(value)
-    return None
+        raw = header_index(msg)[name.lower()][0][1]
+        return _as_text(raw if isinstance(raw, str) else "")
 
 
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
     """(display name, lowercased address) pairs; broken headers are parsed leniently."""
-    try:
-        values = list(msg.get_all(name) or [])
-    except Exception:
-        raw = _raw_header(msg, name)
-        values = [raw] if raw else []
+    values = _header_values(msg, name)
     out = []
     for display, addr in address_pairs([_as_text(v) for v in values]):
         addr = addr.strip().strip("<>").lower()

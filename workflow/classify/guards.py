@@ -84,6 +84,7 @@ from email.message import Message
 from email.utils import parseaddr
 
 from ..addresses import address_pairs
+from ..parse import header_index
 
 __all__ = ["RobotVerdict", "is_out_of_office_subject", "robot_verdict"]
 
@@ -107,21 +108,6 @@ _MAX_PARTS = 100
 _MAX_BODY_SCAN = 64 * 1024
 
 
-def _header_index(msg: Message) -> dict[str, list[tuple[str, str]]]:
-    """Raw headers by lower-cased name, built once per message.
-
-    The guards ask for dozens of headers; ``Message.get_all`` scans every header each time,
-    which made header lookups the largest cost of classifying a backfill.
-    """
-    index = msg.__dict__.get("_callflow_header_index")
-    if index is None:
-        index = {}
-        for key, value in getattr(msg, "_headers", []):
-            index.setdefault(key.lower(), []).append((key, value))
-        msg.__dict__["_callflow_header_index"] = index
-    return index
-
-
 def _values(msg: Message, name: str) -> list[str]:
     """All values of header ``name`` as strings; any failure means "absent".
 
@@ -130,7 +116,7 @@ def _values(msg: Message, name: str) -> list[str]:
     raise on undecodable bytes.  One bad header must not hide the others.
     """
     try:
-        raw = [msg.policy.header_fetch_parse(k, v) for k, v in _header_index(msg).get(name.lower(), ())]
+        raw = [msg.policy.header_fetch_parse(k, v) for k, v in header_index(msg).get(name.lower(), ())]
     except Exception:
         return []
     if not raw:
@@ -181,7 +167,7 @@ def _first(msg: Message, name: str) -> str | None:
 def _has(msg: Message, name: str) -> bool:
     """Header present, even with an empty value (``X-Autoreply:`` still means it)."""
     try:
-        return name.lower() in _header_index(msg)
+        return name.lower() in header_index(msg)
     except Exception:
         return False
 
