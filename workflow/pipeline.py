@@ -96,8 +96,6 @@ def process_message(
     except Exception as exc:  # a bug must cost one message's handling, never the mail itself
         cls = _internal_error(ref, exc)
         decision = Decision(QUARANTINE, note=cls.reason)
-    if cls.kind == "unparseable" and decision.disposition != QUARANTINE:
-        decision.disposition = QUARANTINE
     if cls.folder and decision.disposition == PROCESSED:
         decision.disposition = to_folder(cls.folder)
     rt.store.messages.put(
