@@ -29,8 +29,9 @@ from workflow import config as config_mod  # noqa: E402
 from workflow.clock import Clock  # noqa: E402
 from workflow.mailbox.imap import ImapIntake  # noqa: E402
 from workflow.parse import parse  # noqa: E402
-from workflow.pipeline import Runtime, intake_pass, worker_count  # noqa: E402
+from workflow.pipeline import Runtime, intake_pass  # noqa: E402
 from workflow.store import Store  # noqa: E402
+from workflow.understand import worker_count  # noqa: E402
 
 
 def corpus(n: int) -> list[bytes]:

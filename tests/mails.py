@@ -56,3 +56,18 @@ def out_of_office(sender: str = "Pieter de Vries <p.devries@example.com>") -> by
 def list_post() -> bytes:
     return build("Network <news@lists.example.com>", "[network] Newsletter", "This month...\n",
                  List_Id="<network.lists.example.com>", Precedence="list")
+
+
+# -- hostile mail ------------------------------------------------------------------------------
+def deep_mime(depth: int, sender: str = "Deep <deep@example.net>", message_id: str | None = None) -> bytes:
+    """A message nested ``depth`` multipart levels deep (1,000 levels are about 60 KB)."""
+    lines = [
+        f"From: {sender}", f"To: {CONTACT}", "Subject: nested", "Date: Tue, 01 Mar 2022 09:00:00 +0100",
+        f"Message-ID: {message_id or f'<deep-{next(_n)}@mail.example.net>'}", "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b0"', "",
+    ]
+    for i in range(depth):
+        lines += [f"--b{i}", f'Content-Type: multipart/mixed; boundary="b{i + 1}"', ""]
+    lines += [f"--b{depth}", "Content-Type: text/plain", "", "Hello, I would like to take part.", f"--b{depth}--"]
+    lines += [f"--b{i}--" for i in range(depth - 1, -1, -1)]
+    return ("\n".join(lines) + "\n").encode()

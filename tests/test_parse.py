@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,3 +113,56 @@ def test_parse_never_raises_on_header_soup(subject: str, sender: str) -> None:
     raw = f"From: {sender}\nSubject: {subject}\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\n".encode(
         "utf-8", "surrogatepass")
     parse(raw)
+
+
+# -- addresses come from the address, never from a display name (RFC 2047 §5) -----------------
+def _from(header: str, extra: str = "") -> tuple[str, str]:
+    mail = parse(f"From: {header}\n{extra}To: contact@callflow.example.org\nSubject: hi\n\nHello\n".encode())
+    return mail.from_addr, mail.from_name
+
+
+@pytest.mark.parametrize(
+    ("header", "addr", "name"),
+    [
+        # An encoded name that decodes to another address stays a name.
+        ("=?utf-8?q?Smith_=3Cboss=40corp=2Eexample=3E?= <john@example.com>", "john@example.com",
+         "Smith <boss@corp.example>"),
+        ("=?utf-8?b?Qm9zcyA8Ym9zc0Bjb3JwLmV4YW1wbGU+?= <john@example.com>", "john@example.com",
+         "Boss <boss@corp.example>"),
+        # An encoded CR/LF cannot smuggle a header: it is one line of name.
+        ("=?utf-8?q?X=0D=0ABcc=3A_evil=40x=2Eexample?= <john@example.com>", "john@example.com",
+         "X Bcc: evil@x.example"),
+        # Very common: a comma inside an encoded name keeps the surname.
+        ("=?utf-8?q?Smith=2C_John?= <john@example.com>", "john@example.com", "Smith, John"),
+        ('"=?iso-8859-1?q?M=FCller=2C_J=FCrgen?=" <jm@example.de>', "jm@example.de", "Müller, Jürgen"),
+        ("=?utf-8?q?In=C3=A8s?= Dupont <ines@example.org>", "ines@example.org", "Inès Dupont"),
+        ("Plain Name <Plain@Example.ORG>", "plain@example.org", "Plain Name"),
+        # A client that encoded the whole header: no address outside it, so the decoded text is read.
+        ("=?utf-8?q?John_=3Cjohn=40example=2Ecom=3E?=", "john@example.com", "John"),
+    ],
+)
+def test_the_address_is_parsed_before_names_are_decoded(header: str, addr: str, name: str) -> None:
+    assert _from(header) == (addr, name)
+
+
+def test_raw_8bit_names_are_decoded_and_the_address_kept() -> None:
+    raw = "From: Jürgen Müller <jm@example.de>\nSubject: x\n\nHallo\n".encode()
+    mail = parse(raw)
+    assert (mail.from_addr, mail.from_name) == ("jm@example.de", "Jürgen Müller")
+
+
+def test_address_lists_with_encoded_commas_split_on_real_commas_only() -> None:
+    raw = (
+        b"From: a@example.org\n"
+        b"To: =?utf-8?q?Smith=2C_John?= <john@example.com>, =?utf-8?q?Doe=2C_Jane?= <jane@example.com>\n"
+        b"Reply-To: =?utf-8?q?x=40evil=2Eexample?= <real@example.org>\n"
+        b"Subject: x\n\nHello\n"
+    )
+    mail = parse(raw)
+    assert mail.to == ["john@example.com", "jane@example.com"]
+    assert mail.reply_to == ["real@example.org"]
+
+
+def test_a_huge_display_name_is_clipped() -> None:
+    addr, name = _from(("Word " * 400_000).strip() + " <big@example.org>")
+    assert addr == "big@example.org" and len(name) <= 100 and name.endswith("…")

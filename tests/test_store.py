@@ -90,3 +90,68 @@ def test_second_instance_is_refused(tmp_path: Path) -> None:
         second = instance_lock(tmp_path / "state.json")
         with pytest.raises(LockError, match="already running"):
             second.__enter__()
+
+
+# -- savepoints: one message's failed handling leaves nothing behind --------------------------
+def _filled(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "state.json")
+    store.applicants.put({"email": "a@example.org", "state": "applied", "history": [1]})
+    store.outbox.put({"key": "ack:1", "id": 1, "message_id": "<m1@x>"})
+    store.meta["outbox_seq"] = 1
+    store.commit()
+    return store
+
+
+def test_a_savepoint_left_by_an_exception_undoes_every_change(tmp_path: Path) -> None:
+    store = _filled(tmp_path)
+    with pytest.raises(RuntimeError), store.savepoint():
+        store.applicants.get("a@example.org")["history"].append(2)  # changed in place
+        store.applicants.put({"email": "b@example.org", "state": "inquired"})  # added
+        store.outbox.put({"key": "ack:2", "id": 2, "message_id": "<m2@x>"})
+        store.meta["outbox_seq"] = 2
+        next(iter(store.outbox))["status"] = "sent"  # changed while iterating
+        raise RuntimeError("handling failed")
+    assert store.applicants.get("a@example.org") == {"email": "a@example.org", "state": "applied", "history": [1]}
+    assert store.applicants.get("b@example.org") is None and len(store.applicants) == 1
+    assert [e["key"] for e in store.outbox] == ["ack:1"] and "status" not in store.outbox.get("ack:1")
+    assert store.outbox.find("message_id", "<m2@x>") is None
+    assert store.meta["outbox_seq"] == 1
+    # Ids handed out inside are handed out again: the table looks as if nothing happened.
+    assert store.applicants.put({"email": "c@example.org"}) is store.applicants.get("c@example.org")
+    assert sorted(store.applicants.docs) == ["1", "2"]
+
+
+def test_a_savepoint_left_normally_keeps_the_changes(tmp_path: Path) -> None:
+    store = _filled(tmp_path)
+    with store.savepoint():
+        store.applicants.get("a@example.org")["state"] = "selected"
+        store.applicants.put({"email": "b@example.org"})
+    assert store.applicants.get("a@example.org")["state"] == "selected"
+    assert store.applicants.get("b@example.org") is not None
+
+
+def test_nested_savepoints_undo_only_their_own_part_until_the_outer_one_fails(tmp_path: Path) -> None:
+    store = _filled(tmp_path)
+    with pytest.raises(KeyError), store.savepoint():
+        store.applicants.get("a@example.org")["state"] = "selected"  # outer change
+        with pytest.raises(ValueError), store.savepoint():
+            store.applicants.get("a@example.org")["state"] = "invited"
+            store.applicants.put({"email": "x@example.org"})
+            raise ValueError("one command line fails")
+        assert store.applicants.get("a@example.org")["state"] == "selected"
+        assert store.applicants.get("x@example.org") is None
+        with store.savepoint():  # a line that works
+            store.applicants.put({"email": "y@example.org"})
+            store.outbox.get("ack:1")["status"] = "sent"
+        assert store.applicants.get("y@example.org") is not None
+        raise KeyError("then the whole message fails")
+    assert store.applicants.get("a@example.org")["state"] == "applied"
+    assert store.applicants.get("y@example.org") is None
+    assert "status" not in store.outbox.get("ack:1")
+
+
+def test_outside_a_savepoint_nothing_is_copied(tmp_path: Path) -> None:
+    store = _filled(tmp_path)
+    record = store.applicants.get("a@example.org")
+    assert store.applicants.get("a@example.org") is record
+    assert all(not t._savepoints for t in (store.applicants, store.outbox, store.messages))

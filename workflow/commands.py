@@ -9,14 +9,14 @@ from typing import Any
 
 from . import outbox as outbox_mod
 from . import views
-from .classify import ClassifyContext, classify
+from .classify import ClassifyContext
 from .cli import load_config, make_clock, print_csv, print_json
 from .config import Config
 from .daemon import Daemon, run_once, send_outbox
 from .errors import CallflowError, ConfigError, MailboxError, TransportError, UsageError
-from .parse import parse
 from .pipeline import Runtime
 from .store import Store, instance_lock
+from .understand import understand
 
 
 def runtime(args: argparse.Namespace) -> Runtime:
@@ -54,7 +54,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             data = path.read_bytes()
         except OSError as exc:
             raise UsageError(f"{name}: cannot read: {exc.strerror}") from None
-        results.append(classify(parse(data), ctx).as_json(name))
+        results.append(understand(data, ctx, name)[1].as_json(name))
     if args.json:
         print_json(results)
     else:

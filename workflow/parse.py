@@ -2,9 +2,12 @@
 
 Built on the standard library's ``email`` package. Real mail is often broken, so every
 header is read defensively (RFC 2047 encoded words and raw 8-bit bytes are decoded here,
-never raising). Only a message with no
-usable sender and no usable text is reported as unparseable (``ParsedMail.fatal``), and the
-pipeline quarantines it; nothing here raises on bad input.
+never raising). Addresses are taken from the address list as written: encoded words are
+decoded only inside display names (RFC 2047 §5), so a name can never become an address.
+A MIME tree nested deeper than ``MAX_MIME_DEPTH`` is refused while it is read, before
+anything recurses into it. A message with no usable sender and no usable text, or one that
+cannot be read at all, is reported as unparseable (``ParsedMail.fatal``) and the pipeline
+quarantines it; nothing here raises on bad input and nothing here decides what mail means.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email import message_from_bytes, policy
+from email import policy
+from email.feedparser import BytesFeedParser
 from email.header import Header, decode_header, make_header
 from email.message import Message
+from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from functools import cached_property
 
@@ -24,11 +29,15 @@ import html2text
 from mailparser_reply import EmailReplyParser
 
 from .addresses import address_pairs
+from .limits import MAX_NAME_CHARS, clip
 
 REPLY_LANGUAGES = ["en", "de", "fr", "nl", "es", "it", "da", "sv", "pl", "cs"]
 _reply_parser = EmailReplyParser(languages=REPLY_LANGUAGES)
 _MSGID = re.compile(r"<[^<>\s]+>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Real mail nests a few levels (a forward of a reply with attachments is about six); a message
+# nested deeper is refused as unparseable while it is read, before anything recurses into it.
+MAX_MIME_DEPTH = 50
 
 
 @dataclass
@@ -191,14 +200,34 @@ def header_str(msg: Message, name: str) -> str:
         return _as_text(raw if isinstance(raw, str) else "")
 
 
+def _raw_header_text(value: str) -> str:
+    """A header value as written: raw 8-bit bytes decoded, lines unfolded, encoded words kept."""
+    if _SURROGATES.search(value):
+        value = _decode_8bit(value.encode("ascii", "surrogateescape"))
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
 def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
-    """(display name, lowercased address) pairs; broken headers are parsed leniently."""
-    values = _header_values(msg, name)
+    """(display name, lowercased address) pairs; broken headers are parsed leniently.
+
+    The address list is parsed as written and encoded words are decoded only in the display
+    names afterwards: ``=?utf-8?q?Smith_=3Cboss=40corp.example=3E?= <john@example.com>`` is
+    John's mail, and ``=?utf-8?q?Smith=2C_John?=`` keeps its comma. Only when the header holds
+    no address at all (a client that encoded the whole header) is the decoded text read.
+    """
+    raw_values = [v for _, v in header_index(msg).get(name.lower(), []) if isinstance(v, str)]
+    out = _address_list([_raw_header_text(v) for v in raw_values])
+    if not out and any("=?" in v for v in raw_values):
+        out = _address_list([_as_text(v) for v in _header_values(msg, name)])
+    return out
+
+
+def _address_list(values: list[str]) -> list[tuple[str, str]]:
     out = []
-    for display, addr in address_pairs([_as_text(v) for v in values]):
+    for display, addr in address_pairs(values):
         addr = addr.strip().strip("<>").lower()
         if "@" in addr and " " not in addr:
-            out.append((display.strip(), addr))
+            out.append((clip(_as_text(display).strip(), MAX_NAME_CHARS), addr))
     return out
 
 
@@ -297,26 +326,84 @@ def _repair_obsolete_headers(raw: bytes) -> bytes:
     return _OBSOLETE_HEADER.sub(rb"\1:", head) + sep + body
 
 
-def parse(raw: bytes) -> ParsedMail:
-    """Parse one message. Never raises: problems are defects, or ``fatal`` when hopeless."""
-    raw = normalise_newlines(raw)
-    defects: list[str] = []
-    if _OBSOLETE_HEADER.match(raw):
-        raw = _repair_obsolete_headers(raw)
-        defects.append("ObsoleteHeaderSyntax")
+class MimeTooDeep(Exception):
+    """The MIME tree is nested deeper than MAX_MIME_DEPTH."""
+
+
+class _DepthLimitedParser(BytesFeedParser):
+    """The standard feed parser, refusing to open a part nested deeper than MAX_MIME_DEPTH.
+
+    The feed parser keeps the parts it is inside on a stack; each new part is opened by
+    ``_new_message``. Refusing there stops a hostile tree before the parser (or anything
+    after it) recurses into it.
+    """
+
+    def _new_message(self) -> None:
+        if len(self._msgstack) >= MAX_MIME_DEPTH:  # type: ignore[attr-defined]
+            raise MimeTooDeep(f"MIME parts nested deeper than {MAX_MIME_DEPTH} levels")
+        super()._new_message()  # type: ignore[misc]
+
+
+def _read_tree(raw: bytes) -> Message:
     # compat32 keeps headers as strings: decoding only the few callflow reads is about four
     # times faster than policy.default's header objects, and it never raises on bad headers.
-    msg: Message = message_from_bytes(raw, policy=policy.compat32)
-    defects.extend(type(d).__name__ for d in getattr(msg, "defects", []))
+    parser = _DepthLimitedParser(policy=policy.compat32)
+    parser.feed(raw)
+    return parser.close()
 
-    message_id_list = _message_ids(header_str(msg, "Message-ID"))
-    message_id = message_id_list[0] if message_id_list else None
+
+def _dedup_key(raw: bytes, message_id: str | None) -> str:
     _, _, body = raw.partition(b"\n\n")
     digest = hashlib.sha256()
     digest.update((message_id or "").encode())
     digest.update(b"\0")
     digest.update(body if message_id else raw)
-    key = f"{message_id or 'no-id'}|{digest.hexdigest()[:32]}"
+    return f"{message_id or 'no-id'}|{digest.hexdigest()[:32]}"
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Parse one message. Never raises: problems are defects, or ``fatal`` when hopeless."""
+    raw = normalise_newlines(raw)
+    try:
+        return _parse(raw)
+    except MimeTooDeep as exc:
+        return unreadable(raw, str(exc))
+    except (Exception, RecursionError) as exc:  # a library bug on hostile input: one mail, never the pass
+        return unreadable(raw, f"cannot be read ({type(exc).__name__})")
+
+
+def unreadable(raw: bytes, reason: str) -> ParsedMail:
+    """A ParsedMail for a message that cannot be read: its headers when they can be read (for
+    the record and the organisers), never its body; ``fatal`` says why. Never raises."""
+    raw = normalise_newlines(raw)
+    try:
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        message_ids = _message_ids(header_str(msg, "Message-ID"))
+        from_pairs = _addresses(msg, "From")
+        subject = clip(header_str(msg, "Subject"), 500)
+    except Exception:
+        msg, message_ids, from_pairs, subject = Message(), [], [], ""
+    message_id = message_ids[0] if message_ids else None
+    from_name, from_addr = from_pairs[0] if from_pairs else ("", "")
+    return ParsedMail(
+        message=msg, raw_size=len(raw), key=_dedup_key(raw, message_id), message_id=message_id,
+        subject=subject, from_addr=from_addr, from_name=from_name, reply_to=[], to=[], cc=[],
+        return_path=None, date=None, in_reply_to=[], references=[], text="", html=None,
+        attachments=[], calendars=[], defects=["Unreadable"], fatal=reason,
+    )
+
+
+def _parse(raw: bytes) -> ParsedMail:
+    defects: list[str] = []
+    if _OBSOLETE_HEADER.match(raw):
+        raw = _repair_obsolete_headers(raw)
+        defects.append("ObsoleteHeaderSyntax")
+    msg = _read_tree(raw)
+    defects.extend(type(d).__name__ for d in getattr(msg, "defects", []))
+
+    message_id_list = _message_ids(header_str(msg, "Message-ID"))
+    message_id = message_id_list[0] if message_id_list else None
+    key = _dedup_key(raw, message_id)
 
     from_pairs = _addresses(msg, "From")
     from_name, from_addr = from_pairs[0] if from_pairs else ("", "")

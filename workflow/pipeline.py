@@ -8,25 +8,23 @@ the intake and transport objects they are given.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
-import os
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from . import lifecycle, outbox, privacy
-from .classify import Classification, ClassifyContext, classify
+from .classify import Classification, ClassifyContext
 from .clock import Clock
 from .config import Config
 from .decide import Decider, Decision
 from .lifecycle import Flag
 from .mailbox import PROCESSED, QUARANTINE, Intake, to_folder
-from .parse import ParsedMail, parse
+from .parse import ParsedMail, unreadable
 from .render import Renderer
 from .store import Store
+from .understand import UnderstandingPool, internal_error, understand
 
 log = logging.getLogger("callflow")
 
@@ -69,22 +67,28 @@ class IntakeReport:
         self.queued += len(decision.queued)
 
 
-def understand(data: bytes, ctx: ClassifyContext) -> tuple[ParsedMail, Classification]:
-    """Parse and classify: pure (no state), so it may run in a worker process."""
-    mail = parse(data)
-    return mail, classify(mail, ctx)
-
-
 def process_message(
     rt: Runtime, data: bytes, ref: str, report: IntakeReport,
     understood: tuple[ParsedMail, Classification] | None = None,
 ) -> str:
-    """Handle one raw message in memory; returns its disposition."""
-    now = rt.now
+    """Handle one raw message in memory; returns its disposition. Never raises: whatever one
+    message does, it costs that message alone (quarantined with the reason, its half-made
+    changes undone) and the rest of the batch is handled as usual."""
     try:
-        mail, cls = understood or understand(data, rt.classify_context)
-    except Exception as exc:  # parse() never raises; a classifier bug must not lose the mail
-        mail, cls = parse(data), _internal_error(ref, exc)
+        return _process(rt, data, ref, report, understood)
+    except (Exception, RecursionError) as exc:
+        cls = internal_error(ref, exc)
+        with contextlib.suppress(Exception):
+            _record(rt, unreadable(data, cls.reason), cls, Decision(QUARANTINE, note=cls.reason))
+        report.add(cls.kind, Decision(QUARANTINE))
+        return QUARANTINE
+
+
+def _process(
+    rt: Runtime, data: bytes, ref: str, report: IntakeReport,
+    understood: tuple[ParsedMail, Classification] | None,
+) -> str:
+    mail, cls = understood or understand(data, rt.classify_context, ref)
     seen = rt.store.messages.get(mail.key)
     if seen is not None:
         # The same message delivered (or read) again: settle it as before, act never twice.
@@ -92,25 +96,14 @@ def process_message(
         log.info("duplicate message ref=%s: settled as %s", ref, seen["disposition"])
         return seen["disposition"]
     try:
-        decision = Decider(rt.config, rt.store, now).decide(mail, cls)
-    except Exception as exc:  # a bug must cost one message's handling, never the mail itself
-        cls = _internal_error(ref, exc)
+        with rt.store.savepoint():
+            decision = Decider(rt.config, rt.store, rt.now).decide(mail, cls)
+    except (Exception, RecursionError) as exc:  # a bug must cost one message's handling, never the mail
+        cls = internal_error(ref, exc)
         decision = Decision(QUARANTINE, note=cls.reason)
     if cls.folder and decision.disposition == PROCESSED:
         decision.disposition = to_folder(cls.folder)
-    rt.store.messages.put(
-        {
-            "key": mail.key,
-            "at": now.isoformat(),
-            "kind": cls.kind,
-            "rule": cls.rule,
-            "intent": cls.intent,
-            "disposition": decision.disposition,
-            "applicant": decision.applicant,
-            "reason": cls.reason or decision.note,
-            "size": mail.raw_size,
-        }
-    )
+    _record(rt, mail, cls, decision)
     report.add(cls.kind, decision)
     # One line per message; no address, subject or body at INFO (privacy).
     log.info(
@@ -121,43 +114,22 @@ def process_message(
     return decision.disposition
 
 
-def _internal_error(ref: str, exc: Exception) -> Classification:
-    log.error("message ref=%s could not be handled (%s): quarantined", ref, type(exc).__name__)
-    log.debug("handling failed", exc_info=True)
-    return Classification(
-        kind="unparseable", automatic=True, reply_allowed=False, rule="internal-error",
-        reason=f"internal error: {type(exc).__name__}: {exc}"[:300],
+def _record(rt: Runtime, mail: ParsedMail, cls: Classification, decision: Decision) -> None:
+    """The handled-message record: it stops a second delivery from acting twice, and tells the
+    organisers why a mail was quarantined."""
+    rt.store.messages.put(
+        {
+            "key": mail.key,
+            "at": rt.now.isoformat(),
+            "kind": cls.kind,
+            "rule": cls.rule,
+            "intent": cls.intent,
+            "disposition": decision.disposition,
+            "applicant": decision.applicant,
+            "reason": cls.reason or decision.note,
+            "size": mail.raw_size,
+        }
     )
-
-
-# -- parallel understanding for large batches (a backfill) --------------------------------
-# Parsing and classifying are pure and take most of the time; with more than one core they run
-# in worker processes, while decisions stay in this process, in mailbox order.
-PARALLEL_MIN_BATCH = 64
-_worker_context: ClassifyContext | None = None
-
-
-def _init_worker(config: Config) -> None:
-    global _worker_context
-    _worker_context = ClassifyContext.from_config(config)
-
-
-def _understand_in_worker(data: bytes) -> tuple[ParsedMail, Classification] | None:
-    assert _worker_context is not None
-    try:
-        mail, cls = understand(data, _worker_context)
-    except Exception:
-        return None  # handled again in the main process, which records the error
-    if cls.kind == "organiser_command":
-        return None  # commands need the whole message (headers, token): read it in the main process
-    return mail.slim(keep_words=cls.kind == "applicant_message"), cls
-
-
-def worker_count(config: Config) -> int:
-    wanted = config.mailbox.workers
-    if wanted is None:
-        wanted = min(4, os.cpu_count() or 1)
-    return max(1, wanted)
 
 
 def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
@@ -174,20 +146,10 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     if is_new or state != before:
         store.commit()  # a new checkpoint, a new UIDVALIDITY, or settlements redone on open
         report.commits += 1
-    workers = worker_count(rt.config)
-    pool: ProcessPoolExecutor | None = None
+    pool = UnderstandingPool(rt.config)
     try:
         for batch in intake.batches(rt.config.mailbox.batch_size):
-            understood: Iterable[tuple[ParsedMail, Classification] | None] = [None] * len(batch)
-            if workers > 1 and len(batch) >= PARALLEL_MIN_BATCH:
-                if pool is None:
-                    pool = ProcessPoolExecutor(
-                        workers, mp_context=multiprocessing.get_context("fork"),
-                        initializer=_init_worker, initargs=(rt.config,),
-                    )
-                # Lazy, in order: decisions on the first messages overlap with the workers
-                # still reading the rest.
-                understood = pool.map(_understand_in_worker, [i.data for i in batch], chunksize=8)
+            understood = pool.results([i.data for i in batch])
             settlements = []
             for item, ready in zip(batch, understood, strict=True):
                 settlements.append((item.ref, process_message(rt, item.data, item.ref, report, ready)))
@@ -197,8 +159,7 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
             report.commits += 1
             intake.settle(settlements)
     finally:
-        if pool is not None:
-            pool.shutdown()
+        pool.close()
     store.meta["last_poll"] = rt.now.isoformat()
     store.commit()
     report.commits += 1

@@ -12,6 +12,7 @@ Only this module touches the state file.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import tempfile
@@ -74,7 +75,12 @@ class AtomicJSONStorage(Storage):
 
 
 class Table:
-    """One table in memory: documents by TinyDB doc id, plus a unique key index."""
+    """One table in memory: documents by TinyDB doc id, plus a unique key index.
+
+    Documents are handed out as the live dicts and changed in place. Inside a savepoint every
+    document is copied the first time it is handed out (or added), so ``rollback`` can restore
+    the table exactly as it was.
+    """
 
     def __init__(self, name: str, docs: dict[str, dict[str, Any]], key: str | None) -> None:
         self.name = name
@@ -83,14 +89,55 @@ class Table:
         self._index: dict[str, str] = {}
         self._secondary: dict[str, dict[Any, str]] = {}  # other fields looked up often, built on demand
         self._next_id = 1 + max((int(i) for i in docs), default=0)
-        if key:
-            for doc_id, doc in docs.items():
-                if key in doc:
-                    self._index[doc[key]] = doc_id
+        # One entry per open savepoint (innermost last): doc id → its copy from before that
+        # savepoint (None: added since), and the next id to hand out at that point.
+        self._savepoints: list[tuple[dict[str, dict[str, Any] | None], int]] = []
+        self._reindex()
+
+    def _reindex(self) -> None:
+        self._index = {}
+        self._secondary = {}
+        if self.key:
+            for doc_id, doc in self.docs.items():
+                if self.key in doc:
+                    self._index[doc[self.key]] = doc_id
+
+    def _touch(self, doc_id: str) -> None:
+        if self._savepoints:
+            before = self._savepoints[-1][0]
+            if doc_id not in before:
+                doc = self.docs.get(doc_id)
+                before[doc_id] = copy.deepcopy(doc) if doc is not None else None
+
+    def begin_savepoint(self) -> None:
+        self._savepoints.append(({}, self._next_id))
+
+    def release_savepoint(self) -> None:
+        """Keep the changes; an enclosing savepoint can still undo them."""
+        before, _ = self._savepoints.pop()
+        if self._savepoints:
+            outer = self._savepoints[-1][0]
+            for doc_id, doc in before.items():
+                # Untouched in the outer scope until now: its state then is this copy.
+                outer.setdefault(doc_id, doc)
+
+    def rollback_savepoint(self) -> None:
+        """Undo every change since the innermost ``begin_savepoint``."""
+        before, next_id = self._savepoints.pop()
+        for doc_id, doc in before.items():
+            if doc is None:
+                self.docs.pop(doc_id, None)
+            else:
+                self.docs[doc_id] = doc
+        self._next_id = next_id
+        self._reindex()
 
     def get(self, key: str) -> dict[str, Any] | None:
         doc_id = self._index.get(key)
-        return self.docs[doc_id] if doc_id is not None else None
+        if doc_id is None:
+            return None
+        self._touch(doc_id)
+        return self.docs[doc_id]
 
     def put(self, doc: dict[str, Any]) -> dict[str, Any]:
         """Insert, or replace the document with the same key."""
@@ -101,6 +148,7 @@ class Table:
             doc_id = str(self._next_id)
             self._next_id += 1
             self._index[k] = doc_id
+        self._touch(doc_id)
         self.docs[doc_id] = doc
         for field_name, index in self._secondary.items():
             if doc.get(field_name) is not None:
@@ -114,17 +162,28 @@ class Table:
             index = {doc[field_name]: doc_id for doc_id, doc in self.docs.items() if doc.get(field_name) is not None}
             self._secondary[field_name] = index
         doc_id = index.get(value)
-        return self.docs.get(doc_id) if doc_id is not None else None
+        if doc_id is None or doc_id not in self.docs:
+            return None
+        self._touch(doc_id)
+        return self.docs[doc_id]
 
     def rekey(self, old: str, doc: dict[str, Any]) -> None:
         """Move a document to a new key (erasure replaces the address by a tombstone)."""
         doc_id = self._index.pop(old)
+        self._touch(doc_id)
         self._index[doc[self.key]] = doc_id  # type: ignore[index]
         self.docs[doc_id] = doc
         self._secondary.clear()
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.docs.values())
+        if not self._savepoints:
+            return iter(self.docs.values())
+        return self._iter_touching()
+
+    def _iter_touching(self) -> Iterator[dict[str, Any]]:
+        for doc_id in list(self.docs):
+            self._touch(doc_id)
+            yield self.docs[doc_id]
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -193,6 +252,30 @@ class Store:
             yield self
         finally:
             self._write_lock.release()
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Changes made inside are undone if it is left by an exception (which propagates).
+
+        The pipeline decides each message inside one, so a message whose handling fails leaves
+        no half-made change behind; a command mail runs each line inside a nested one. Only the
+        documents actually handed out are copied, when they are first handed out.
+        """
+        tables = (self.applicants, self.outbox, self.messages, self.checkpoints)
+        meta_before = copy.deepcopy(self.meta)
+        for table in tables:
+            table.begin_savepoint()
+        try:
+            yield
+        except BaseException:
+            for table in tables:
+                table.rollback_savepoint()
+            # In place: callers may hold the meta dict.
+            self.meta.clear()
+            self.meta.update(meta_before)
+            raise
+        for table in tables:
+            table.release_savepoint()
 
     def tinydb(self) -> TinyDB:
         """The underlying TinyDB, for ad-hoc read queries over the committed file."""

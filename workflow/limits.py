@@ -1,0 +1,24 @@
+"""How much of what a stranger wrote callflow keeps and echoes back.
+
+Subjects and names end up in answers, in the state file and in the organisers' digest. A
+mail with a 2 MB subject must not produce a 2 MB answer, so everything echoed is clipped
+here, at a word boundary. Nothing here reads or writes mail.
+"""
+
+from __future__ import annotations
+
+MAX_NAME_CHARS = 100  # a display name or a survey's name field
+MAX_SUBJECT_CHARS = 150  # the subject an answer repeats ("Re: …")
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a word boundary when there is one in
+    the last third, with an ellipsis when something was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(0, limit - len(ELLIPSIS))]
+    space = cut.rfind(" ")
+    if space >= len(cut) * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip() + ELLIPSIS
