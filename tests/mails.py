@@ -71,3 +71,11 @@ def deep_mime(depth: int, sender: str = "Deep <deep@example.net>", message_id: s
     lines += [f"--b{depth}", "Content-Type: text/plain", "", "Hello, I would like to take part.", f"--b{depth}--"]
     lines += [f"--b{i}--" for i in range(depth - 1, -1, -1)]
     return ("\n".join(lines) + "\n").encode()
+
+
+def raw(sender: str, subject: str, body: str, **headers: str) -> bytes:
+    """A message written byte for byte, for headers the email package would refuse to build."""
+    lines = [f"From: {sender}", f"To: {CONTACT}", f"Subject: {subject}", "Date: Tue, 01 Mar 2022 09:00:00 +0100",
+             f"Message-ID: <raw-{next(_n)}@mail.example.net>"]
+    lines += [f"{k.replace('_', '-')}: {v}" for k, v in headers.items()]
+    return ("\n".join(lines) + "\n\n" + body).encode()

@@ -363,6 +363,10 @@ class Config(_Model):
         return {self.contact.email, *(a.lower() for a in self.contact.extra_addresses)}
 
     @property
+    def own_domains(self) -> set[str]:
+        return {a.rpartition("@")[2] for a in self.own_addresses}
+
+    @property
     def organiser_addresses(self) -> set[str]:
         return {p.email for p in self.organisers}
 

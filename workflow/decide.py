@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import lifecycle, outbox
+from .addresses import unanswerable
 from .classify import Classification, intents
 from .config import Config
 from .lifecycle import Flag, State
+from .limits import MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, clip
 from .mailbox import ATTENTION, PROCESSED, QUARANTINE
 from .parse import ParsedMail
 from .store import Store
@@ -37,8 +39,8 @@ class Decision:
 
 
 def reply_subject(subject: str, fallback: str) -> str:
-    core = _REPLY_PREFIX.sub("", subject or "").strip()
-    return f"Re: {core}" if core else fallback
+    core = _REPLY_PREFIX.sub("", clip(subject or "", 4 * MAX_SUBJECT_CHARS)).strip()
+    return f"Re: {clip(core, MAX_SUBJECT_CHARS)}" if core else fallback
 
 
 class Decider:
@@ -47,9 +49,11 @@ class Decider:
         self.store = store
         self.now = now
         self.domain = config.sender_domain
+        self.own_domains = config.own_domains
 
     # -- helpers ------------------------------------------------------------------------
     def _record(self, email: str, name: str | None) -> dict[str, Any]:
+        name = clip(name, MAX_NAME_CHARS) if name else name
         record = self.store.applicants.get(email)
         if record is None:
             record = lifecycle.new_record(email, name, self.now)
@@ -79,7 +83,12 @@ class Decider:
         approval: bool | None = None,
         extra: dict[str, Any] | None = None,
     ) -> dict[str, Any] | None:
-        """Queue one mail to this applicant; None if its key was queued before."""
+        """Queue one mail to this applicant; None if its key was queued before, or if the address
+        is not one callflow writes to on its own (then the applicant is left for a person)."""
+        refused = unanswerable(record["email"], self.own_domains)
+        if refused:
+            self._not_answered(decision, record, kind, refused, answering)
+            return None
         entry = outbox.enqueue(
             self.store,
             key=key,
@@ -105,6 +114,23 @@ class Decider:
         lifecycle.add_history(record, self.now, "queued", f"{kind} (outbox {entry['id']}){waits}", "callflow")
         decision.queued.append(kind)
         return entry
+
+    def _not_answered(
+        self, decision: Decision, record: dict[str, Any], kind: str, why: str, answering: ParsedMail | None
+    ) -> None:
+        """An address callflow does not write to on its own: recorded, flagged, never mailed."""
+        lifecycle.add_history(record, self.now, "not_answered", f"{kind}: {why}", "callflow")
+        lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
+        record["attention"] = {
+            "at": self.now.isoformat(),
+            "intent": "",
+            "snippet": " ".join(answering.reply_text.split())[:280] if answering is not None else "",
+            "subject": answering.subject[:200] if answering is not None else "",
+            "note": f"not answered automatically: {why}",
+        }
+        if decision.disposition == PROCESSED:
+            decision.disposition = ATTENTION
+        decision.note = f"not answered: {why}"
 
     # -- per kind -----------------------------------------------------------------------
     def decide(self, mail: ParsedMail, cls: Classification) -> Decision:
@@ -177,9 +203,9 @@ class Decider:
         """A survey response (from a notification mail or an imported export) for one person."""
         record = self._record(email, name)
         if name:
-            record["name"] = name
-        record["fields"].update(fields)
-        record["extra"].update(extra)
+            record["name"] = clip(name, MAX_NAME_CHARS)
+        record["fields"].update({k: clip(v, MAX_FIELD_CHARS) for k, v in fields.items()})
+        record["extra"].update({k: clip(v, MAX_FIELD_CHARS) for k, v in extra.items()})
         if response_id not in record["response_ids"]:
             record["response_ids"].append(response_id)
         decision = Decision(PROCESSED, applicant=email)

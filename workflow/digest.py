@@ -216,6 +216,7 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
                 "intent": attention.get("intent") or "",
                 "subject": attention.get("subject") or "",
                 "snippet": attention.get("snippet") or "",
+                "note": attention.get("note") or "",
             }
         )
 

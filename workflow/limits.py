@@ -9,6 +9,9 @@ from __future__ import annotations
 
 MAX_NAME_CHARS = 100  # a display name or a survey's name field
 MAX_SUBJECT_CHARS = 150  # the subject an answer repeats ("Re: …")
+MAX_FIELD_CHARS = 2000  # one survey answer kept in the applicant record
+MAX_COMMAND_LINES = 100  # command lines run from one organiser mail
+MAX_ECHOED_LINE_CHARS = 200  # a command line repeated in the result mail
 ELLIPSIS = "…"
 
 

@@ -32,6 +32,7 @@ from .config import Config
 from .decide import AUTO_REPLIED, Decision
 from .errors import CallflowError
 from .lifecycle import State
+from .limits import MAX_COMMAND_LINES, MAX_ECHOED_LINE_CHARS, clip
 from .mailbox import ATTENTION, PROCESSED
 from .parse import ParsedMail
 from .store import Store
@@ -122,13 +123,17 @@ def parse_commands(text: str) -> list[Command]:
         if not words:
             continue
         verb = words[0].lower().strip(_VERB_PUNCTUATION)
+        shown = clip(line, MAX_ECHOED_LINE_CHARS)  # what the result mail repeats
+        if len(commands) >= MAX_COMMAND_LINES and (verb in VERBS or difflib.get_close_matches(verb, VERBS)):
+            commands.append(Command(shown, "", (), f"not run: at most {MAX_COMMAND_LINES} commands per mail"))
+            break
         if verb in VERBS:
             args = tuple(a for a in (_clean_arg(w) for w in words[1:]) if a)
-            commands.append(Command(line, verb, args))
+            commands.append(Command(shown, verb, args))
             continue
         close = difflib.get_close_matches(verb, VERBS, n=1, cutoff=0.8)
         if close:
-            commands.append(Command(line, "", (), f'not a command (did you mean "{close[0]}"?)'))
+            commands.append(Command(shown, "", (), f'not a command (did you mean "{close[0]}"?)'))
     return commands
 
 

@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
+from .addresses import unanswerable
 from .errors import CallflowError, TransportError, UsageError
 from .store import Store
 
@@ -62,9 +63,14 @@ def enqueue(
     approval: bool = False,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
-    """Queue one mail; None if a mail with this key was queued before (idempotency)."""
+    """Queue one mail; None if a mail with this key was queued before (idempotency).
+
+    The last guard before sending: mail to an address callflow never writes to on its own
+    (see ``addresses.unanswerable``) is kept as ``failed`` with the reason, never sent.
+    """
     if store.outbox.get(key) is not None:
         return None
+    refused = unanswerable(to, {domain})
     store.meta["outbox_seq"] = store.meta.get("outbox_seq", 0) + 1
     entry = {
         "id": store.meta["outbox_seq"],
@@ -78,11 +84,11 @@ def enqueue(
         "in_reply_to": in_reply_to,
         "references": list(references),
         "auto_submitted": auto_submitted,
-        "status": AWAITING if approval else PENDING,
+        "status": FAILED if refused else AWAITING if approval else PENDING,
         "created": now.isoformat(),
         "attempts": 0,
         "next_attempt": now.isoformat(),
-        "last_error": None,
+        "last_error": f"not sent: {refused}" if refused else None,
         "sent_at": None,
         "history": [],
         # calendar: {"method": "REQUEST"|"CANCEL", "sequence": n} → an iCalendar part;

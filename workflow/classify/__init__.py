@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..addresses import unanswerable
 from ..parse import ParsedMail
 from . import bounces, feedback, guards, intents, itip, rules, survey
 
@@ -72,6 +73,10 @@ class ClassifyContext:
     survey_labels: dict[str, str]  # normalised label → canonical field
     rules: list[rules.Rule] = field(default_factory=list)
 
+    @property
+    def own_domains(self) -> set[str]:
+        return {a.rpartition("@")[2] for a in self.own_addresses}
+
     @classmethod
     def from_config(cls, config: Any, rules_dir: Path | None = None) -> ClassifyContext:
         return cls(
@@ -89,6 +94,13 @@ def _robot(kind: str, rule: str, reason: str) -> Classification:
 
 def classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     result = _classify(mail, ctx)
+    if result.reply_allowed and result.applicant_email:
+        # Only addresses a person actually uses are answered; anything else is for a person.
+        refused = unanswerable(result.applicant_email, ctx.own_domains)
+        if refused:
+            result.reply_allowed = False
+            result.needs_attention = True
+            result.reason = "; ".join(filter(None, [result.reason, f"not answered automatically: {refused}"]))
     # Whose mail it is, for robots too: an out-of-office reply is an applicant's; a bounce is
     # about the address that failed. Neither is ever answered (reply_allowed stays false).
     if result.applicant_email is None:
