@@ -9,7 +9,8 @@ robot"; anything else says which rule decided and why.
 Sources: RFC 3834 (automatic responses, ``Auto-Submitted``), RFC 5230 (Sieve
 vacation), RFC 3464/3462/6522 (DSN, ``multipart/report``), RFC 8098 (MDN), RFC 5965
 (ARF), RFC 2369/2919 (``List-*``), Microsoft MS-OXCMAIL, plus the headers and subject
-lines of the many autoresponders that ignore all of these.
+lines of the many autoresponders that ignore all of these. The subjects such
+responders and MTAs use are language data in robot_cues.py; this module decides with them.
 
 Rules run in this order, first match wins, because the *kind* matters downstream
 (a bounce tells us an address is dead, an auto-reply does not):
@@ -76,7 +77,6 @@ treat an exception as "header absent".  The function never raises for any
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.header import Header, decode_header, make_header
@@ -85,6 +85,8 @@ from email.utils import parseaddr
 
 from ..addresses import address_pairs
 from ..parse import header_index
+from .mimeparts import content_type
+from .robot_cues import is_bounce_subject, is_out_of_office_subject
 
 __all__ = ["RobotVerdict", "is_out_of_office_subject", "robot_verdict"]
 
@@ -272,144 +274,6 @@ _NULL_PATH = re.compile(r"^\s*<\s*>\s*(\(.*\))?\s*$")
 
 
 # --------------------------------------------------------------------------- #
-# Out-of-office subjects
-# --------------------------------------------------------------------------- #
-
-# Everything is matched on a folded form of the subject: NFKD, combining marks
-# removed, casefolded, whitespace collapsed.  So patterns are written without
-# accents ("reponse automatique" matches "Réponse automatique"), "ß" is "ss", and a
-# full-width colon "：" is ":".
-
-# What may follow a marker phrase.  Responders put a separator and the original
-# subject (or nothing) after it; people write more words ("Automatic reply not
-# received", "Absence policy").
-# A plain hyphen only separates when spaced ("Abwesend - Mai"), so compounds such
-# as "Auto-Reply-Funktion defekt?" or "Absent-minded" stay human.
-_SEP = r"(?=\s*(?:$|[:\u2013\u2014|()\[\]<>,.!/])|\s+-)"
-# Single words need a tighter tail: the word alone, or a separator right after it.
-_WEAK_SEP = r"(?=\s*(?:$|[:\u2013\u2014|()\[\]<>])|\s+-)"
-# "Out of office" also appears as "Out of Office AutoReply: ..." (Notes),
-# "Out of office until 3 May", etc.  "Out of office hours ..." must not match.
-_OOO_TAIL = (
-    r"(?=\s+-|\s*(?:$|[:\u2013\u2014|()\[\]<>,.!/]|auto[- ]?reply|auto[- ]?response|reply|response|"
-    r"notice|notification|message|alert|until|till|through|thru|from|since|returning|back\b|\d))"
-)
-
-# Strong markers: phrases a person practically never starts a new subject with.
-# Deliberately absent: bare "Auto:" (Dovecot/Pigeonhole's default vacation prefix,
-# but also German for "car" - "Auto: Parkplatz?"); Pigeonhole always sends
-# "Auto-Submitted: auto-replied", so its replies are caught by the header anyway.
-_STRONG: list[tuple[str, str]] = [
-    ("en", r"automatic(ally)? (reply|response|answer)" + _SEP),
-    ("en", r"automated (reply|response|answer)" + _SEP),
-    ("en", r"auto[- ]?(reply|response|respond|responder|answer)" + _SEP),
-    ("en", r"out[- ]of[- ](the[- ])?office" + _OOO_TAIL),
-    ("en", r"ooo" + _WEAK_SEP),  # "OOO: back Monday", but not "Ooo, great news"
-    ("en", r"away from (the |my )?(office|desk)" + _SEP),
-    ("en", r"vacation (auto[- ]?)?(reply|response|notice|message|notification)" + _SEP),
-    # Lotus/IBM Notes: "Jane Doe is out of the office." (whole subject, maybe a date)
-    (
-        "en",
-        r"[\w .,'-]{1,80}? is (currently )?out of (the )?office\.?(\s*\(?(returning|back|until|till)\b.*)?$",
-    ),
-    ("de", r"(automatische )?abwesenheits(notiz|nachricht|meldung|benachrichtigung)" + _SEP),
-    ("de", r"automatische antwort" + _SEP),
-    ("de", r"autom\. antwort" + _SEP),
-    ("de", r"[\w .,'-]{1,80}? ist (ausser haus|nicht im buro|abwesend)\.?(\s*\(?(zuruck|bis)\b.*)?$"),
-    ("fr", r"reponse automatique" + _SEP),
-    ("fr", r"absent(e)? du bureau" + _SEP),
-    ("fr", r"message d'absence" + _SEP),
-    ("fr", r"[\w .,'-]{1,80}? est absent(e)?( du bureau)?\.?(\s*\(?(retour|jusqu)\b.*)?$"),
-    ("nl", r"automatisch (antwoord|bericht)" + _SEP),
-    ("nl", r"afwezigheidsmelding" + _SEP),
-    ("nl", r"buiten kantoor" + _SEP),
-    ("es", r"respuesta automatica" + _SEP),
-    ("es", r"fuera de (la )?oficina" + _SEP),
-    ("it", r"risposta automatica" + _SEP),
-    ("it", r"risposta (di )?(fuori sede|non al computer)" + _SEP),
-    ("it", r"fuori (sede|ufficio)" + _SEP),
-    ("pt", r"resposta automatica" + _SEP),
-    ("pt", r"fora do escritorio" + _SEP),
-    ("sv", r"automatiskt svar" + _SEP),
-    ("sv", r"franvaromeddelande" + _SEP),
-    # "Autosvar" is Swedish, Danish and Norwegian Outlook alike; reported as "sv".
-    ("sv", r"autosvar" + _SEP),
-    # "Automatisk svar" is Danish and Norwegian; reported as "da".
-    ("da", r"automatisk svar" + _SEP),
-    ("pl", r"(odpowiedz automatyczna|automatyczna odpowiedz)" + _SEP),
-    ("pl", r"poza biurem" + _SEP),
-    ("fi", r"automaattinen vastaus" + _SEP),
-    ("cs", r"automaticka odpoved" + _SEP),
-    ("ru", r"автоматически[йи] ответ" + _SEP),
-    ("tr", r"otomatik (yanit|cevap)" + _SEP),
-    ("hu", r"automatikus valasz" + _SEP),
-    ("ja", r"自動(応答|返信)" + _SEP),
-    ("zh", r"(自动回复|自动答复|自動回覆|自動回復)" + _SEP),
-]
-
-# Weak markers: single words a person *could* start a subject with ("Absence
-# policy", "Assente alla riunione").  They only count when the word is the whole
-# subject or is directly followed by a separator ("Absence: ...", "Abwesend - ...").
-_WEAK: list[tuple[str, str]] = [
-    # "Absence"/"Absent" are English and French alike; reported as "en".
-    ("en", r"(absence|absent|away)"),
-    ("de", r"(abwesend|abwesenheit|nicht im buro|ausser haus)"),
-    ("fr", r"absente"),
-    ("nl", r"(afwezig|afwezigheid|niet aanwezig)"),
-    # "Ausente"/"Ausencia" are Spanish and Portuguese ("Ausência") alike; reported as "es".
-    ("es", r"(ausente|ausencia)"),
-    ("it", r"(assente|assenza)"),
-    ("sv", r"(franvaro|franvarande)"),
-    ("no", r"(fravær|fraværende|ikke pa kontoret)"),
-    ("pl", r"(nieobecnosc|nieobecny|nieobecna)"),
-]
-
-# Gateways prepend tags ("[EXTERNAL] Automatic reply: ..."); skip up to three short
-# bracketed tags so the responder's marker is at the start again.
-_TAG_PREFIX = re.compile(r"^(?:\s*(?:\[[^\]]{1,30}\]|\*{1,3}[^*]{1,30}\*{1,3})){1,3}\s*")
-
-
-def _compile(table: list[tuple[str, str]], tail: str) -> list[tuple[str, re.Pattern[str]]]:
-    # An optional opening bracket lets "[Auto-Reply] ..." and "(Out of office)" match.
-    return [(lang, re.compile(r"^[\[(<]?\s*(?:" + pat + ")" + tail)) for lang, pat in table]
-
-
-_STRONG_RE = _compile(_STRONG, "")
-_WEAK_RE = _compile(_WEAK, _WEAK_SEP)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
-
-
-def is_out_of_office_subject(subject: str) -> str | None:
-    """Language code if ``subject`` starts like an out-of-office/auto-reply, else ``None``.
-
-    Only the start of the subject counts (after gateway tags such as ``[EXTERNAL]``);
-    ``Re:``/``Fwd:`` prefixes are not skipped, see the module docstring.  For words
-    shared by several languages the first one listed wins (``Autosvar`` -> ``sv``).
-    """
-    if not subject:
-        return None
-    try:
-        folded = _fold(subject)
-    except Exception:
-        return None
-    candidates = [folded]
-    untagged = _TAG_PREFIX.sub("", folded, count=1)
-    if untagged != folded:
-        candidates.append(untagged)
-    for text in candidates:
-        for table in (_STRONG_RE, _WEAK_RE):
-            for lang, pattern in table:
-                if pattern.match(text):
-                    return lang
-    return None
-
-
-# --------------------------------------------------------------------------- #
 # Bounce / report evidence
 # --------------------------------------------------------------------------- #
 
@@ -424,17 +288,6 @@ _REPORT_PARTS = {
     "text/rfc822-headers": "returned message headers",
     "message/global-headers": "returned message headers",
 }
-
-# Subjects MTAs give to delivery failures.  Only used as *corroboration*, never
-# alone: a person may well write "my mail was returned".
-_BOUNCE_SUBJECT = re.compile(
-    r"undeliver|undelivered|returned mail|return(ed)? to sender|delivery status notification|"
-    r"delivery (status )?notification|delivery fail|failed delivery|failure delivery|failure notice|"
-    r"delivery has failed|could not be delivered|not (be )?delivered|non[- ]?deliver|"
-    r"mail system error|delivery problem|delayed mail|could not send|message delayed|"
-    r"配信できません|エラー",
-    re.I,
-)
 
 # RFC 3464 per-recipient fields, possibly quoted ("> ") inside a forwarded bounce.
 _DSN_FINAL_RCPT = re.compile(r"^[ \t>]*final-recipient[ \t]*:[ \t]*[a-z0-9-]+[ \t]*;", re.I | re.M)
@@ -480,24 +333,17 @@ def _parts(msg: Message) -> Iterator[Message]:
         return
 
 
-def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type()
-    except Exception:
-        return "text/plain"
-
-
 def _report_part(msg: Message) -> str | None:
     for part in _parts(msg):
-        what = _REPORT_PARTS.get(_content_type(part))
+        what = _REPORT_PARTS.get(content_type(part))
         if what:
-            return f"{_content_type(part)} part ({what})"
+            return f"{content_type(part)} part ({what})"
     return None
 
 
 def _embedded_messages(msg: Message) -> Iterator[Message]:
     for part in _parts(msg):
-        if _content_type(part) != "message/rfc822":
+        if content_type(part) != "message/rfc822":
             continue
         try:
             payload = part.get_payload()
@@ -531,7 +377,7 @@ def _text_of(part: Message) -> str:
 
 def _plain_texts(msg: Message) -> Iterator[str]:
     for part in _parts(msg):
-        if _content_type(part) == "text/plain":
+        if content_type(part) == "text/plain":
             yield _text_of(part)
 
 
@@ -565,7 +411,7 @@ def _returned_evidence(msg: Message) -> str | None:
 def _delivery_evidence(msg: Message) -> str | None:
     """Anything suggesting delivery-failure mail (corroboration for weak senders)."""
     subject = _decoded_subject(msg)
-    if _BOUNCE_SUBJECT.search(subject):
+    if is_bounce_subject(subject):
         return "bounce-like subject"
     return _returned_evidence(msg)
 
@@ -636,7 +482,7 @@ def _bounce_stage(msg: Message) -> RobotVerdict | None:
 
     # Whoever sent it: a delivery-failure subject plus a returned message, bounce
     # wording or report fields.  Also catches a person forwarding a bounce.
-    if _BOUNCE_SUBJECT.search(_decoded_subject(msg)):
+    if is_bounce_subject(_decoded_subject(msg)):
         evidence = _returned_evidence(msg)
         if evidence:
             return RobotVerdict("bounce_sender", f"bounce-like subject and {evidence}", "Subject")
