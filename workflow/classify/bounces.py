@@ -5,7 +5,9 @@ Detection runs in layers, most authoritative first:
 1. RFC 3464 delivery status notifications (``message/delivery-status`` parts), read per recipient.
 2. ``flufl.bounce``'s detectors for the many non-standard formats it knows.
 3. A small generic heuristic for formats flufl misses (DragonFly, OpenSMTPD, Office 365 and other
-   plain-text notices, DSN fields pasted into text, Amazon SES JSON notifications).
+   plain-text notices, DSN fields pasted into text, Amazon SES JSON notifications). Reports in prose
+   from the mail system's role accounts (post_master, "Mail Router", "System Administrator", ...) are
+   read here too, the failed recipient taken from the prose in any language robot_cues.py knows.
 
 Everything here is pure: it only looks at the ``email.message.Message`` it is given.  A detector that
 trips over broken input counts as "found nothing" (logged at debug level), so one malformed mail can
@@ -35,7 +37,7 @@ from typing import Literal
 from flufl.bounce import all_failures
 
 from .mimeparts import MAX_TEXT, content_type, decode_words, own_parts, own_text, part_text, raw_header
-from .robot_cues import hints_at_bounce
+from .robot_cues import hints_at_bounce, mail_system_sender, says_delivery_failed
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +184,16 @@ def _addresses_in_header(value: str) -> set[str]:
     return found
 
 
+def _names_mail_system(value: str) -> bool:
+    """A From or Return-Path value names the mail system (MAILER-DAEMON, postmaster in its spellings,
+    "Mail Delivery System", Exchange's "System Administrator", ...; see robot_cues)."""
+    for name, address in getaddresses([decode_words(value)]):
+        local = address.rpartition("@")[0] or address
+        if mail_system_sender(local, name) is not None:
+            return True
+    return False
+
+
 # Infrastructure mailboxes that appear in every notice but are never the failed recipient.
 _ROLE_LOCAL_PART = re.compile(
     r"^(?:mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|double-bounce|no-?reply|do-?not-?reply)$",
@@ -199,11 +211,6 @@ class _Signal(Enum):
     STRONG = "strong"  # sender, envelope, MIME structure or MTA headers say "automatic failure notice"
 
 
-_BOUNCE_SENDER = re.compile(
-    r"mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|mail delivery (?:sub)?system|mail administrator"
-    r"|double-bounce|\bndr\b",
-    re.IGNORECASE,
-)
 # Senders that are programs, not people.
 _AUTOMATED_LOCAL_PART = re.compile(
     r"^(?:no-?reply|do-?not-?reply|mailer|[\w.-]*daemon|bounces?|notifications?|notify|system|sysadmin)$",
@@ -300,10 +307,10 @@ class _View:
         if self.content_type == "multipart/report":
             return _Signal.STRONG
         return_path = raw_header(msg, "Return-Path").strip()
-        if "Return-Path" in msg and (return_path in ("", "<>") or _BOUNCE_SENDER.search(return_path)):
+        if "Return-Path" in msg and (return_path in ("", "<>") or _names_mail_system(return_path)):
             return _Signal.STRONG
         sender = raw_header(msg, "From")
-        if _BOUNCE_SENDER.search(sender) or re.search(r"<\s*>", sender):
+        if _names_mail_system(sender) or re.search(r"<\s*>", sender):
             return _Signal.STRONG
         if any(name in msg for name in _NDR_HEADERS):
             return _Signal.STRONG
@@ -708,7 +715,7 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
     # writing "my mail to bob@example.org bounced" must not get bob reported.
     if view.bounce_signal is not _Signal.STRONG or view.is_disposition_notification:
         return None
-    if not _FAILURE_EVIDENCE.search(view.subject + "\n" + notice):
+    if not _FAILURE_EVIDENCE.search(view.subject + "\n" + notice) and not says_delivery_failed(notice):
         return None
 
     own = view.own_addresses

@@ -9,14 +9,17 @@ robot"; anything else says which rule decided and why.
 Sources: RFC 3834 (automatic responses, ``Auto-Submitted``), RFC 5230 (Sieve
 vacation), RFC 3464/3462/6522 (DSN, ``multipart/report``), RFC 8098 (MDN), RFC 5965
 (ARF), RFC 2369/2919 (``List-*``), Microsoft MS-OXCMAIL, plus the headers and subject
-lines of the many autoresponders that ignore all of these. The subjects such
-responders and MTAs use are language data in robot_cues.py; this module decides with them.
+lines of the many autoresponders that ignore all of these. Who the mail system is, and
+what such responders and MTAs write, is language data in robot_cues.py; this module
+decides with it.
 
 Rules run in this order, first match wins, because the *kind* matters downstream
 (a bounce tells us an address is dead, an auto-reply does not):
 
 1. ``loop`` / ``own_address`` - our own loop marker, or mail from one of our addresses.
-2. ``bounce_sender`` - MAILER-DAEMON, delivery/feedback reports, null return path.
+2. ``bounce_sender`` - MAILER-DAEMON in its spellings, delivery/feedback reports, null
+   return path; the mail system's role accounts (postmaster, "System Administrator",
+   ...) when the mail reports a delivery failure, in a report part or only in prose.
 3. ``auto_reply`` - vacation / out-of-office responders (headers, then subject).
 4. ``list`` - mailing-list traffic.
 5. ``automated`` - any other machine sender (``Auto-Submitted: auto-generated``,
@@ -40,8 +43,12 @@ Judgement calls (each has a test):
   messages it generated itself (Mailbox Rules Agent, Transport Rule Agent, Journal
   Agent, ...).
 * ``postmaster`` is a mailbox people read and answer from (RFC 5321 4.5.1), so a
-  postmaster address only counts together with delivery-failure evidence; a
-  MAILER-DAEMON address or a null return path counts on its own.
+  postmaster address (or another mail-system role account) only counts together with
+  delivery-failure evidence - a report part, a returned message, a bounce-like subject,
+  or the failure told in prose ("Error: Invalid user address", "550 Requested action
+  not taken", "konnte nicht zugestellt werden"); a MAILER-DAEMON address or a null
+  return path counts on its own. An organisation's ``info@``/``office@`` is no mail
+  system: a person writing from it about a failed delivery is still a person.
 * ``Feedback-ID`` alone is not a signal (Amazon WorkMail stamps it on person-to-person
   mail); its bulk senders are caught by their no-reply addresses or ``List-*`` headers.
 * Out-of-office *subjects* are matched only at the very start of the subject and
@@ -85,8 +92,15 @@ from email.utils import parseaddr
 
 from ..addresses import address_pairs
 from ..parse import header_index
-from .mimeparts import content_type
-from .robot_cues import is_bounce_subject, is_out_of_office_subject
+from .mimeparts import content_type, own_text
+from .robot_cues import (
+    MailSystem,
+    hints_at_bounce,
+    is_bounce_subject,
+    is_out_of_office_subject,
+    mail_system_sender,
+    says_delivery_failed,
+)
 
 __all__ = ["RobotVerdict", "is_out_of_office_subject", "robot_verdict"]
 
@@ -246,24 +260,7 @@ def _local_part(address: str) -> str:
 # Sender-address patterns
 # --------------------------------------------------------------------------- #
 
-# MAILER-DAEMON in its spellings, and the per-tenant system mailbox Exchange Online
-# sends its reports from ("MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e"):
-# neither is ever a person.
-_MAILER_DAEMON = re.compile(r"^(mailer[-_.]?daemon|microsoftexchange[0-9a-f]{32})$")
-# Display names MTAs put on bounces ("Mail Delivery Subsystem <...>" from Gmail and
-# sendmail, "Mail Delivery System" from Exim/Postfix, "MAILER-DAEMON <>").
-_DAEMON_DISPLAY = re.compile(
-    r"^\s*(mailer[-_ .]?daemon|mail delivery (sub)?system|mail delivery service)\s*$", re.I
-)
-# Senders that *usually* are the mail system but can be a person: the postmaster
-# mailbox (RFC 5321 4.5.1 requires a human to read it) and the display names
-# Exchange/Notes/O365 put on their reports.  These need delivery-failure evidence.
-_POSTMASTER = re.compile(r"^postmaster$")
-_SYSTEM_DISPLAY = re.compile(
-    r"^\s*(postmaster|system administrator|mail administrator|mail system|microsoft outlook|"
-    r"mail delivery|delivery status notification)\s*$",
-    re.I,
-)
+# Who the mail system is is language data: see robot_cues.py.
 # noreply, no-reply, no_reply, do-not-reply, donotreply, dont-reply, plus suffixes
 # such as "noreply+tag" or "no-reply-notifications".
 _NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|dont[-_.]?reply)([-_.+].*)?$")
@@ -409,11 +406,19 @@ def _returned_evidence(msg: Message) -> str | None:
 
 
 def _delivery_evidence(msg: Message) -> str | None:
-    """Anything suggesting delivery-failure mail (corroboration for weak senders)."""
-    subject = _decoded_subject(msg)
-    if is_bounce_subject(subject):
+    """Anything suggesting delivery-failure mail (corroboration for the mail system's role accounts)."""
+    # From the mail system's own role account even a subject's hint counts ("Message you sent
+    # blocked by our bulk email filter").
+    if hints_at_bounce(_decoded_subject(msg)):
         return "bounce-like subject"
-    return _returned_evidence(msg)
+    evidence = _returned_evidence(msg)
+    if evidence:
+        return evidence
+    # A report written in prose only: "Error: Invalid user address", "550 Requested action not
+    # taken", "Ihre Nachricht konnte nicht zugestellt werden", ...
+    if says_delivery_failed(own_text(msg)):
+        return "a delivery failure reported in the text"
+    return None
 
 
 # --------------------------------------------------------------------------- #
@@ -431,16 +436,24 @@ def _loop_stage(msg: Message, own: set[str], loop_marker: str) -> RobotVerdict |
     return None
 
 
+def _senders(msg: Message) -> list[tuple[str, str, str]]:
+    """(header, display name, address) of every sender header; display names only from From,
+    the one header whose display name a mail system sets. Kept on the message: several stages ask."""
+    senders = msg.__dict__.get("_callflow_senders")
+    if senders is None:
+        senders = [
+            (header, name if header == "From" else "", addr)
+            for header in ("From", "Return-Path", "Sender")
+            for name, addr in _addresses(msg, header)
+        ]
+        msg.__dict__["_callflow_senders"] = senders
+    return senders
+
+
 def _bounce_stage(msg: Message) -> RobotVerdict | None:
-    for header in ("From", "Return-Path", "Sender"):
-        for name, addr in _addresses(msg, header):
-            local = _local_part(addr)
-            if _MAILER_DAEMON.match(local):
-                what = "MAILER-DAEMON" if local.startswith("mailer") else "Exchange's system mailbox"
-                return RobotVerdict("bounce_sender", f"{header} is {what}", header)
-            # "MAILER-DAEMON <>" or "Mailer-Daemon <postmaster@...>"
-            if header == "From" and _DAEMON_DISPLAY.match(name):
-                return RobotVerdict("bounce_sender", f"From display name is {name.strip()!r}", header)
+    for header, name, addr in _senders(msg):
+        if mail_system_sender(_local_part(addr), name) is MailSystem.DAEMON:
+            return RobotVerdict("bounce_sender", f"{header} is the mail system ({addr or name.strip()})", header)
 
     try:
         top = msg.get_content_type()
@@ -466,19 +479,13 @@ def _bounce_stage(msg: Message) -> RobotVerdict | None:
             "bounce_sender", "X-Failed-Recipients present (Exim bounce)", "X-Failed-Recipients"
         )
 
-    for header in ("From", "Return-Path", "Sender"):
-        for name, addr in _addresses(msg, header):
-            weak_sender = _POSTMASTER.match(_local_part(addr)) or (
-                header == "From" and _SYSTEM_DISPLAY.match(name)
-            )
-            if not weak_sender:
-                continue
-            evidence = _delivery_evidence(msg)
-            if evidence:
-                who = addr or name.strip()
-                return RobotVerdict(
-                    "bounce_sender", f"{header} is the mail system ({who}) and {evidence}", header
-                )
+    for header, name, addr in _senders(msg):
+        if mail_system_sender(_local_part(addr), name) is not MailSystem.ROLE:
+            continue
+        evidence = _delivery_evidence(msg)
+        if evidence:
+            who = addr or name.strip()
+            return RobotVerdict("bounce_sender", f"{header} is the mail system ({who}) and {evidence}", header)
 
     # Whoever sent it: a delivery-failure subject plus a returned message, bounce
     # wording or report fields.  Also catches a person forwarding a bounce.

@@ -3,7 +3,9 @@
 This module is language data. It holds, in the languages real servers write them:
 
 * out-of-office subjects (autoresponders that send no helpful header);
-* the subjects MTAs give delivery-failure reports.
+* the mailboxes and display names mail systems send their reports from (MAILER-DAEMON in its
+  spellings, postmaster, "Mail Delivery System", Exchange's "System Administrator", ...);
+* what delivery-failure reports say in prose, and the subjects MTAs give them.
 
 It owns the tables and the small matchers that read them. It must not look at a ``Message``
 (callers pass strings), decide a kind, or keep state: guards.py decides whether a mail is a
@@ -11,9 +13,10 @@ robot's, bounces.py which addresses failed, and both read these tables, so a cue
 counts in both. To extend a language, add a line to its table; each table says how it is matched.
 
 Text is compared in a folded form (:func:`fold`): NFKD, combining marks removed, case-folded,
-whitespace collapsed. Regular expressions are written in lower case, with "ss" for "ß"; their
-marks are stripped when they are compiled, as the text's are (an "é" matches as "e", a Japanese
-"で" as "て", on both sides).
+whitespace collapsed. Plain phrases are written naturally ("Empfänger unbekannt", "配信でき
+ませんでした") and folded the same way when compiled. Regular expressions are written in lower
+case, with "ss" for "ß"; their marks are stripped when they are compiled, as the text's are (an
+"é" matches as "e", a Japanese "で" as "て", on both sides).
 """
 
 from __future__ import annotations
@@ -21,12 +24,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from enum import Enum
+from functools import lru_cache
 
 __all__ = [
+    "MailSystem",
     "fold",
     "hints_at_bounce",
     "is_bounce_subject",
     "is_out_of_office_subject",
+    "mail_system_sender",
+    "says_delivery_failed",
 ]
 
 
@@ -40,6 +48,37 @@ def _strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """The form every cue is matched on: NFKD, marks removed, case-folded, whitespace collapsed."""
     return " ".join(_strip_marks(text).casefold().split())
+
+
+class _Phrases:
+    """Plain phrases, found in folded text as whole words at their Latin edges.
+
+    Each phrase is looked for with ``str.find`` rather than through one big regex alternation:
+    these run on whole notices, and Python's regex engine tries every alternative at every
+    position, which cost ~1 ms a notice.
+    """
+
+    def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
+        self.phrases = tuple(dict.fromkeys(fold(p) for phrases in table.values() for p in phrases))
+
+    def search(self, folded: str) -> str | None:
+        """The first phrase that occurs in ``folded`` as whole words, or None."""
+        for phrase in self.phrases:
+            start = folded.find(phrase)
+            while start >= 0:
+                end = start + len(phrase)
+                if _word_edge(folded, start - 1, phrase[0]) and _word_edge(folded, end, phrase[-1]):
+                    return phrase
+                start = folded.find(phrase, start + 1)
+        return None
+
+
+def _word_edge(text: str, index: int, inner: str) -> bool:
+    """No word continues across this edge (only Latin letters and digits make words here: CJK
+    phrases run into their neighbours)."""
+    if not (inner.isascii() and inner.isalnum()) or index < 0 or index >= len(text):
+        return True
+    return not (text[index].isalnum() or text[index] == "_")
 
 
 # --------------------------------------------------------------------------- #
@@ -177,8 +216,172 @@ def is_out_of_office_subject(subject: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- #
-# Delivery-failure subjects
+# Mail-system senders
 # --------------------------------------------------------------------------- #
+
+
+class MailSystem(Enum):
+    """How surely a sender's name says "the mail system"."""
+
+    DAEMON = "daemon"  # never a person: alone it makes a mail a robot's
+    # The mail system's role account: people read and answer from it too (RFC 5321 4.5.1),
+    # so it only counts together with a delivery failure in the mail.
+    ROLE = "role"
+
+
+# Matched against a whole local part or display name in "name form": folded, with every run of
+# "-", "_", ".", "+" and white space turned into one space ("MAILER-DAEMON", "Mailer_Daemon" and
+# "mailer daemon" are all "mailer daemon").
+MAIL_DAEMON_NAMES = (
+    r"mailer ?daemon",
+    r"mail ?daemon",
+    r"mail ?delivery ?(sub)?system",
+    r"mail ?delivery ?service",
+    r"double ?bounce",
+    r"courier mail server( at .*)?",
+    # Exchange Online's per-tenant system mailbox ("MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e").
+    r"microsoftexchange[0-9a-f]{32}",
+)
+MAIL_SYSTEM_ROLE_NAMES = (
+    r"po+st ?master.*",  # postmaster, post_master, "Post Master", postmaster-noreply, poostmaster
+    r"mdaemon",
+    r"mail ?admin(istrator)?",
+    r"system ?administrator",
+    r"mail ?(system|server|router|delivery|service)",
+    r"e ?mail delivery( system| service)?",
+    r"internet mail delivery",
+    r"delivery status notification",
+    r"microsoft (outlook|exchange)( server)?",
+    r"(novell )?groupwise( internet agent)?",
+    r"lotus notes",
+    r"root",
+    r"ndr",
+    # Exchange's "System Administrator" in its other languages.
+    r"administrateur (du )?systeme",
+    r"systemadministrator",
+    r"administrador del sistema",
+    r"administrador do sistema",
+    r"amministratore di sistema",
+    r"systeembeheerder",
+    r"administrator systemu",
+)
+
+_NAME_SEPARATORS = re.compile(r"[-_.+\s]+")
+_MAIL_DAEMON = re.compile("|".join(MAIL_DAEMON_NAMES))
+_MAIL_SYSTEM_ROLE = re.compile("|".join(MAIL_SYSTEM_ROLE_NAMES))
+
+
+def _name_form(text: str) -> str:
+    return _NAME_SEPARATORS.sub(" ", fold(text)).strip()
+
+
+@lru_cache(maxsize=4096)  # every mail asks about the same few senders
+def mail_system_sender(local_part: str, display_name: str = "") -> MailSystem | None:
+    """Whether a sender's local part or display name is the mail system's, and how surely."""
+    names = [name for name in (_name_form(local_part), _name_form(display_name)) if name]
+    if any(_MAIL_DAEMON.fullmatch(name) for name in names):
+        return MailSystem.DAEMON
+    if any(_MAIL_SYSTEM_ROLE.fullmatch(name) for name in names):
+        return MailSystem.ROLE
+    return None
+
+
+# --------------------------------------------------------------------------- #
+# Delivery failures in prose
+# --------------------------------------------------------------------------- #
+
+# What delivery-failure reports say when they carry no machine-readable part. Plain phrases,
+# matched as whole words anywhere in the folded text. They are evidence only for a mail from a
+# mail-system sender: a person may well write "my mail could not be delivered".
+DELIVERY_FAILURE_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "could not be delivered", "couldn't be delivered", "cannot be delivered", "can't be delivered",
+        "could not deliver", "couldn't deliver", "unable to deliver", "failed to deliver",
+        "was not delivered", "wasn't delivered", "were not delivered", "not been delivered",
+        "undeliverable", "undelivered", "delivery failed", "delivery has failed", "delivery failure",
+        "delivery to the following", "failed recipient", "permanent error", "permanent failure",
+        "fatal error", "user unknown", "unknown user", "no such user", "no such recipient",
+        "no such mailbox", "recipient unknown", "unknown recipient", "invalid recipient",
+        "invalid user", "invalid address", "invalid mailbox", "address rejected", "recipient rejected",
+        "mailbox unavailable", "mailbox not found", "mailbox does not exist", "mailbox is full",
+        "mailbox full", "over quota", "quota exceeded", "does not exist", "returned mail",
+        "message was returned", "has been returned", "requested action not taken",
+        "relay access denied", "host unknown", "host not found", "domain not found",
+        "message expired", "retry timeout exceeded", "giving up", "given up", "was rejected",
+        "has been rejected", "bounced",
+    ),
+    "de": (
+        "konnte nicht zugestellt werden", "kann nicht zugestellt werden", "nicht zugestellt",
+        "unzustellbar", "nicht zustellbar", "zustellung fehlgeschlagen", "zustellung ist fehlgeschlagen",
+        "zustellfehler", "empfänger unbekannt", "unbekannter empfänger", "benutzer unbekannt",
+        "unbekannter benutzer", "postfach voll", "postfach ist voll", "existiert nicht",
+        "ungültige adresse", "ungültiger empfänger", "wurde abgewiesen", "wurde abgelehnt",
+    ),
+    "fr": (
+        "n'a pas pu être remis", "n'a pas pu être distribué", "n'a pas pu être délivré",
+        "n'a pas été remis", "non remis", "non distribué", "échec de la remise",
+        "échec de la distribution", "échec de remise", "remise impossible", "impossible de remettre",
+        "impossible de distribuer", "impossible de délivrer", "destinataire inconnu",
+        "utilisateur inconnu", "adresse inconnue", "adresse invalide", "boîte aux lettres pleine",
+        "n'existe pas", "a été rejeté",
+    ),
+    "es": (
+        "no se pudo entregar", "no pudo ser entregado", "no ha podido ser entregado",
+        "no se ha podido entregar", "no fue entregado", "no entregado", "error de entrega",
+        "fallo en la entrega", "entrega fallida", "imposible entregar", "destinatario desconocido",
+        "usuario desconocido", "dirección no válida", "buzón lleno", "no existe", "fue rechazado",
+    ),
+    "it": (
+        "non è stato possibile recapitare", "non è stato possibile consegnare", "non è stato recapitato",
+        "non recapitabile", "non recapitato", "non consegnato", "impossibile recapitare",
+        "impossibile consegnare", "mancato recapito", "mancata consegna", "errore di consegna",
+        "destinatario sconosciuto", "utente sconosciuto", "indirizzo non valido", "casella piena",
+        "non esiste", "è stato respinto",
+    ),
+    "nl": (
+        "kon niet worden bezorgd", "kan niet worden bezorgd", "niet bezorgd",
+        "kon niet worden afgeleverd", "niet afgeleverd", "onbestelbaar", "bezorging mislukt",
+        "aflevering mislukt", "onbekende ontvanger", "ontvanger onbekend", "onbekende gebruiker",
+        "gebruiker onbekend", "postvak vol", "mailbox vol", "bestaat niet", "ongeldig adres",
+    ),
+    "pt": (
+        "não pode ser entregue", "não pôde ser entregue", "não foi possível entregar", "não foi entregue",
+        "não entregue", "falha na entrega", "erro de entrega", "destinatário desconhecido",
+        "usuário desconhecido", "utilizador desconhecido", "caixa de correio cheia", "não existe",
+    ),
+    "pl": (
+        "nie można dostarczyć", "nie została dostarczona", "nie dostarczono", "niedostarczona",
+        "nieznany odbiorca", "adresat nieznany",
+    ),
+    "sv": ("kunde inte levereras", "kan inte levereras", "okänd mottagare", "leveransen misslyckades"),
+    "da": ("kunne ikke leveres", "kunne ikke afleveres", "ukendt modtager", "levering mislykkedes"),
+    "no": ("ukjent mottaker", "kunne ikke leveres"),
+    "fi": ("ei voitu toimittaa", "toimitus epäonnistui", "tuntematon vastaanottaja"),
+    "cs": ("nelze doručit", "nemohla být doručena", "nebyla doručena", "nedoručitelná"),
+    "hu": ("nem kézbesíthető", "kézbesítés sikertelen"),
+    "tr": ("teslim edilemedi",),
+    "ru": (
+        "не может быть доставлено", "не удалось доставить", "не доставлено", "недоставлено",
+        "ошибка доставки", "адресат не найден", "пользователь не найден",
+    ),
+    "ja": ("配信できませんでした", "送信できませんでした", "配送できませんでした", "宛先不明", "配信エラー", "配信に失敗"),
+    "zh": ("退信", "无法投递", "投递失败", "未能送达", "無法傳遞", "無法投遞", "傳送失敗", "邮件被退回"),
+    "ko": ("전달되지 않았습니다", "배달 실패", "전송 실패"),
+}
+
+# Reply codes as servers quote them: enhanced status codes (RFC 3463, "5.1.1") and SMTP replies
+# followed by their text ("550 - Requested action not taken", "550-5.1.1 ...", "552 <x@y>: ...").
+_STATUS_CODE = re.compile(r"(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])|(?<![\w.])[45][0-5]\d(?: -)?[ -][a-z<#(]")
+_DELIVERY_FAILURE = _Phrases(DELIVERY_FAILURE_PHRASES)
+# A notice says what happened at its top; long bodies are not read to the end.
+_MAX_NOTICE = 16 * 1024
+
+
+def says_delivery_failed(text: str) -> bool:
+    """The text reports a failed delivery, in words or in reply codes."""
+    folded = fold(text[:_MAX_NOTICE])
+    return bool(_DELIVERY_FAILURE.search(folded) or _STATUS_CODE.search(folded))
+
 
 # Subjects MTAs give delivery failures, searched anywhere in the folded subject. They are
 # corroboration only, never enough alone: a person may write "my mail was returned".

@@ -1,0 +1,138 @@
+"""Delivery failures written in prose by the mail system, and the people who look like them.
+
+Mail-system role accounts reporting a delivery failure without a DSN part must be robots (never
+answered, kind bounce, the failed recipient named when the prose names it). People at role
+addresses, or who write about a delivery failure, must stay people. The cue tables themselves are
+checked too: every phrase is found as written, in its own language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from tests import robot_notices as notices
+from tests.cfg import base_config, write_config
+from workflow import config as config_mod
+from workflow.classify import ClassifyContext, classify, robot_cues
+from workflow.classify.guards import robot_verdict
+from workflow.cli import main
+from workflow.parse import parse
+
+ROBOT_KINDS = {"auto_reply", "bounce", "list"}
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> ClassifyContext:
+    tmp = tmp_path_factory.mktemp("cfg")
+    return ClassifyContext.from_config(config_mod.load(write_config(tmp, base_config(tmp))))
+
+
+@pytest.mark.parametrize("sample", notices.ROBOTS, ids=lambda s: s.name)
+def test_robots_are_never_answered_and_get_their_kind(sample: notices.Sample, ctx: ClassifyContext) -> None:
+    got = classify(parse(sample.raw), ctx)
+    assert (got.kind, got.automatic, got.reply_allowed) == (sample.kind, True, False), got.reason
+    assert sorted(got.bounced_recipients) == sorted(sample.bounced)
+
+
+@pytest.mark.parametrize("sample", notices.ROBOTS, ids=lambda s: s.name)
+def test_the_guard_alone_finds_every_robot(sample: notices.Sample) -> None:
+    # The guard runs before anything may answer, whatever bounce detection or a rule says later.
+    msg = message_from_bytes(sample.raw, policy=policy.compat32)
+    assert robot_verdict(msg, own_addresses=[notices.CONTACT]) is not None
+
+
+@pytest.mark.parametrize("sample", notices.PEOPLE, ids=lambda s: s.name)
+def test_people_who_look_like_robots_are_people(sample: notices.Sample, ctx: ClassifyContext) -> None:
+    got = classify(parse(sample.raw), ctx)
+    assert (got.kind, got.reply_allowed, got.bounced_recipients) == ("applicant_message", True, []), got.reason
+    assert robot_verdict(message_from_bytes(sample.raw, policy=policy.compat32)) is None
+
+
+def test_a_bounced_applicant_is_named_from_the_prose(ctx: ClassifyContext) -> None:
+    carrier = notices.PROSE_BOUNCES[0]
+    got = classify(parse(carrier.raw), ctx)
+    # The address in "RCPT TO:" failed; ours (MAIL FROM, From) never counts as bounced.
+    assert got.applicant_email == "3125550143@vtext.example.com"
+    assert notices.CONTACT not in got.bounced_recipients
+
+
+def test_classify_json_for_prose_bounces(tmp_path: Path, capsys) -> None:
+    cfg = write_config(tmp_path, base_config(tmp_path))
+    chosen = [notices.PROSE_BOUNCES[1], notices.PROSE_BOUNCES[8], notices.PEOPLE[0]]
+    files = []
+    for index, sample in enumerate(chosen):
+        path = tmp_path / f"{index}.eml"
+        path.write_bytes(sample.raw)
+        files.append(str(path))
+    assert main(["--config", str(cfg), "classify", "--json", *files]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [(o["kind"], o["reply_allowed"]) for o in out] == [
+        ("bounce", False), ("bounce", False), ("applicant_message", True)
+    ]
+    assert out[0]["bounced_recipients"] == ["lena.vogel@example.de"]
+    assert out[1]["bounced_recipients"] == []
+
+
+# --------------------------------------------------------------------------- the cue tables
+
+
+@pytest.mark.parametrize(
+    ("local", "display", "expected"),
+    [
+        ("MAILER-DAEMON", "", robot_cues.MailSystem.DAEMON),
+        ("Mailer_Daemon", "", robot_cues.MailSystem.DAEMON),
+        ("mailer-daemon", "", robot_cues.MailSystem.DAEMON),
+        ("MAIL-DAEMON", "", robot_cues.MailSystem.DAEMON),
+        ("Mail.Delivery.System", "", robot_cues.MailSystem.DAEMON),
+        ("x", "Mail Delivery Subsystem", robot_cues.MailSystem.DAEMON),
+        ("x", "MAILER-DAEMON", robot_cues.MailSystem.DAEMON),
+        ("MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e", "", robot_cues.MailSystem.DAEMON),
+        ("postmaster", "", robot_cues.MailSystem.ROLE),
+        ("Postmaster", "", robot_cues.MailSystem.ROLE),
+        ("post_master", "", robot_cues.MailSystem.ROLE),
+        ("postmaster-noreply", "", robot_cues.MailSystem.ROLE),
+        ("pm", "Post Master", robot_cues.MailSystem.ROLE),
+        ("x", "System Administrator", robot_cues.MailSystem.ROLE),
+        ("x", "Mail Administrator", robot_cues.MailSystem.ROLE),
+        ("x", "Microsoft Outlook", robot_cues.MailSystem.ROLE),
+        ("x", "Administrateur système", robot_cues.MailSystem.ROLE),
+        ("MDaemon", "", robot_cues.MailSystem.ROLE),
+        ("info", "", None),
+        ("office", "Exit Programme office", None),
+        ("postmistress.jones", "", None),
+        ("maria", "Maria Postmaster-Keller", None),
+    ],
+)
+def test_mail_system_senders(local: str, display: str, expected: robot_cues.MailSystem | None) -> None:
+    assert robot_cues.mail_system_sender(local, display) is expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "phrase"),
+    [(lang, phrase) for lang, phrases in robot_cues.DELIVERY_FAILURE_PHRASES.items() for phrase in phrases],
+)
+def test_every_delivery_failure_phrase_is_found_as_written(lang: str, phrase: str) -> None:
+    assert robot_cues.says_delivery_failed(f"Notice:\n{phrase.upper()}\n(for the message of 1 March)")
+
+
+def test_phrases_count_as_whole_words_only() -> None:
+    assert not robot_cues.says_delivery_failed("The unbounced ball; no errors, just a long week.")
+    assert not robot_cues.says_delivery_failed("Call me on +32 455 12 34 56 or at 0550 123.")
+    assert robot_cues.says_delivery_failed("RCPT TO:<a@b.example> 550 5.1.1 user unknown")
+    assert robot_cues.says_delivery_failed("550 - Requested action not taken: no such user here")
+
+
+def test_regular_expression_tables_are_written_in_lower_case() -> None:
+    # They are matched on case-folded text: an upper-case letter or a "ß" in a pattern would
+    # silently never match. (Accents are fine: they are stripped from pattern and text alike.)
+    tables = [robot_cues.BOUNCE_SUBJECTS, robot_cues.BOUNCE_SUBJECT_HINTS]
+    for table in tables:
+        for patterns in table.values():
+            for pattern in patterns:
+                literal = re.sub(r"\\[a-zA-Z]", "", pattern)
+                assert literal == literal.casefold(), pattern
