@@ -1,9 +1,11 @@
 """Robot notices that carry no machine-readable part, and the people who look like them (bytes).
 
-Written after the formats real servers send (Exim, Postfix, Sendmail, qmail, Exchange 2003,
-Lotus Domino, GroupWise, MDaemon, Kerio, Courier, Gmail, Yahoo and carriers' gateways), with the
-helpful headers left out: no DSN part, no X-Failed-Recipients, no Auto-Submitted, often no
-telling subject. Shared by the classification tests.
+Written after the formats real servers and list managers send (Exim, Postfix, Sendmail, qmail,
+Exchange 2003, Lotus Domino, GroupWise, MDaemon, Kerio, Courier, Gmail, Yahoo and carriers'
+gateways; Mailman 2 and 3, Sympa, LISTSERV, Majordomo, ezmlm-idx, mlmmj, fml, Google Groups,
+Groups.io, Microsoft 365 groups), with the helpful headers left out: no DSN part, no
+X-Failed-Recipients, no Auto-Submitted, no List-Id, often no telling subject. Shared by the
+classification tests and the end-to-end test against Dovecot and SMTP.
 """
 
 from __future__ import annotations
@@ -349,6 +351,352 @@ Message-ID: <pm-full@example.org>""",
 ]
 
 
+# --------------------------------------------------------------------------- list managers' notices
+
+MAILMAN2_HELD = """Your mail to 'Wg-network' with the subject
+
+    Working group meeting
+
+Is being held until the list moderator can review it for approval.
+
+The reason it is being held:
+
+    Post by non-member to a members-only list
+
+Either the message will get posted to the list, or you will receive
+notification of the moderator's decision.  If you would like to cancel
+this posting, please visit the following URL:
+
+    https://lists.example.org/mailman/confirm/wg-network/4c1b9f3e0a7d2b6e8f5a1c3d9e7b0a2f4c6d8e1b
+"""
+
+LIST_NOTICES = [
+    Sample(
+        "Mailman 2 held message, from -owner, no list headers",
+        mail(
+            """From: wg-network-owner@lists.example.org
+To: contact@callflow.example.org
+Subject: Your message to Wg-network awaits moderator approval
+Date: Tue, 01 Mar 2022 09:05:00 +0100
+Message-ID: <mailman.12.1646121900.1234.wg-network@lists.example.org>""",
+            MAILMAN2_HELD,
+            charset="us-ascii",
+        ),
+        "list",
+    ),
+    Sample(
+        "Mailman 2 held message with its own headers",
+        mail(
+            """From: wg-network-owner@lists.example.org
+To: contact@callflow.example.org
+Subject: Your message to Wg-network awaits moderator approval
+Date: Tue, 01 Mar 2022 09:05:00 +0100
+Message-ID: <mailman.13.1646121900.1234.wg-network@lists.example.org>
+Precedence: bulk
+X-BeenThere: wg-network@lists.example.org
+X-Mailman-Version: 2.1.29
+X-List-Administrivia: yes""",
+            MAILMAN2_HELD,
+            charset="us-ascii",
+        ),
+        "list",
+    ),
+    Sample(
+        "Mailman 3 held message, from -bounces",
+        mail(
+            """From: wg-network-bounces@lists.example.org
+To: contact@callflow.example.org
+Subject: Your message to wg-network@lists.example.org awaits moderator approval
+Date: Tue, 01 Mar 2022 09:06:00 +0100
+Message-ID: <164612196012.77.1234567890@lists.example.org>""",
+            """Your mail to 'wg-network@lists.example.org' with the subject
+
+    Working group meeting
+
+Is being held until the list moderator can review it for approval.
+
+The message is being held because:
+
+The message is not from a list member
+
+Either the message will get posted to the list, or you will receive
+notification of the moderator's decision.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "Mailman German held message, wording only",
+        mail(
+            """From: praxis-owner@listen.example.de
+To: contact@callflow.example.org
+Subject: Praxis: Ihre Nachricht
+Date: Tue, 01 Mar 2022 09:07:00 +0100
+Message-ID: <mailman.3.1646121960.99.praxis@listen.example.de>""",
+            """Ihre Mail an "Praxis" mit dem Subject/Betreff
+
+    Arbeitsgruppe
+
+wird zurückgehalten, bis der Listenmoderator Ihre E-Mail genehmigt.
+""",
+            charset="iso-8859-1",
+        ),
+        "list",
+    ),
+    Sample(
+        "Mailman probe",
+        mail(
+            """From: wg-network-bounces+contact=callflow.example.org@lists.example.org
+To: contact@callflow.example.org
+Subject: Wg-network mailing list probe message
+Date: Tue, 01 Mar 2022 09:08:00 +0100
+Message-ID: <mailman.probe.1@lists.example.org>""",
+            """This is a probe message.  You can ignore this message.
+
+The wg-network mailing list has received a number of bounces from you,
+indicating that there may be a problem delivering messages to
+contact@callflow.example.org.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "Mailman request rejected",
+        mail(
+            """From: wg-network-owner@lists.example.org
+To: contact@callflow.example.org
+Subject: Request to mailing list Wg-network rejected
+Date: Tue, 01 Mar 2022 09:09:00 +0100
+Message-ID: <mailman.reject.1@lists.example.org>""",
+            """Your request to the Wg-network mailing list
+
+    Posting of your message titled "Working group meeting"
+
+has been rejected by the list moderator.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "Sympa rejection",
+        mail(
+            """From: SYMPA <sympa@listes.example.fr>
+To: contact@callflow.example.org
+Subject: Your message has been rejected
+Date: Tue, 01 Mar 2022 09:10:00 +0100
+Message-ID: <sympa.1646122200.1@listes.example.fr>""",
+            """Your message for list praticiens@listes.example.fr has been rejected by the moderator (moderateur@example.fr).
+
+(Subject of your mail: Working group meeting)
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "LISTSERV loop, from the list server",
+        mail(
+            """From: "L-Soft list server at LISTS.EXAMPLE.EDU (16.5)" <LISTSERV@LISTS.EXAMPLE.EDU>
+To: contact@callflow.example.org
+Subject: WG-L: mail loop detected
+Date: Tue, 01 Mar 2022 09:11:00 -0500
+Message-ID: <LISTSERV%2022030109110001@LISTS.EXAMPLE.EDU>""",
+            """Your message to the WG-L list has been identified as a possible
+delivery error notice (mail loop detected). Message NOT sent.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "LISTSERV rejected posting, owner- sender",
+        mail(
+            """From: owner-wg-l@lists.example.edu
+To: contact@callflow.example.org
+Subject: Rejected posting to WG-L@LISTS.EXAMPLE.EDU
+Date: Tue, 01 Mar 2022 09:12:00 -0500
+Message-ID: <LISTSERV%2022030109120002@LISTS.EXAMPLE.EDU>""",
+            """You are not authorized to send mail to the WG-L list from your
+contact@callflow.example.org account. Your message is being returned to you unprocessed.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "Majordomo non-member bounce",
+        mail(
+            """From: owner-praxis@lists.example.com
+To: contact@callflow.example.org
+Subject: BOUNCE praxis@lists.example.com: Non-member submission from [contact@callflow.example.org]
+Date: Tue, 01 Mar 2022 09:13:00 -0500
+Message-ID: <majordomo.1@lists.example.com>""",
+            "Members only list: your submission was not distributed.\n",
+        ),
+        "list",
+    ),
+    Sample(
+        "Majordomo results",
+        mail(
+            """From: Majordomo@lists.example.com
+To: contact@callflow.example.org
+Subject: Majordomo results: subscribe
+Date: Tue, 01 Mar 2022 09:14:00 -0500
+Message-ID: <majordomo.2@lists.example.com>""",
+            "**** Command 'subscribe' not recognized.\n",
+        ),
+        "list",
+    ),
+    Sample(
+        "ezmlm subscription confirmation",
+        mail(
+            """From: wg-help@lists.example.net
+To: contact@callflow.example.org
+Subject: confirm subscribe to wg@lists.example.net
+Date: Tue, 01 Mar 2022 09:15:00 +0000
+Message-ID: <1646126100.4411.ezmlm@lists.example.net>""",
+            """Hi! This is the ezmlm program. I'm managing the
+wg@lists.example.net mailing list.
+
+To confirm that you would like
+
+   contact@callflow.example.org
+
+added to the wg mailing list, please send
+an empty reply to this address:
+
+   wg-sc.1646126100.abcdefgh-contact=callflow.example.org@lists.example.net
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "ezmlm moderators timed out, -return- sender",
+        mail(
+            """From: wg-return-1234-contact=callflow.example.org@lists.example.net
+To: contact@callflow.example.org
+Subject: Working group meeting
+Date: Tue, 01 Mar 2022 09:16:00 +0000
+Message-ID: <1646126160.4412.ezmlm@lists.example.net>""",
+            """Hi! This is the ezmlm program. I'm managing the
+wg@lists.example.net mailing list.
+
+I'm sorry, the list moderators for the wg list
+have failed to act on your post. Thus, I'm returning it to you.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "mlmmj moderation",
+        mail(
+            """From: wg+owner@lists.example.com
+To: contact@callflow.example.org
+Subject: Post waiting for approval
+Date: Tue, 01 Mar 2022 09:17:00 +0100
+Message-ID: <mlmmj-1646122620@lists.example.com>""",
+            """Hi, this is the mlmmj program managing the mailinglist
+
+wg@lists.example.com
+
+This list is configured to have moderated posts, the post has been queued
+for approval.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "mlmmj subscribers only",
+        mail(
+            """From: wg+owner@lists.example.com
+To: contact@callflow.example.org
+Subject: wg@lists.example.com is a subscribers only list
+Date: Tue, 01 Mar 2022 09:18:00 +0100
+Message-ID: <mlmmj-1646122680@lists.example.com>""",
+            """Hi, this is the mlmmj program managing the mailinglist
+
+wg@lists.example.com
+
+Your post came from an address that is not subscribed, and only
+subscribers may post to the list.
+""",
+        ),
+        "list",
+    ),
+    Sample(
+        "fml loop alert, -admin sender, no fml header",
+        mail(
+            """From: wg-admin@ml.example.co.jp
+To: contact@callflow.example.org
+Subject: Loop Alert: Duplicated Message-ID (wg ML)
+Date: Tue, 01 Mar 2022 23:34:45 +0900
+Message-ID: <202203012334.FMLFFF00002.wg@ml.example.co.jp>""",
+            "Duplicated Message-ID in <wg@ml.example.co.jp>.\n",
+        ),
+        "list",
+    ),
+    Sample(
+        "Google Groups pending",
+        mail(
+            """From: Google Groups <groups-noreply@google.example.com>
+To: contact@callflow.example.org
+Subject: Message pending: Working group meeting
+Date: Tue, 01 Mar 2022 09:19:00 -0800
+Message-ID: <pending-1@google.example.com>""",
+            "Your message to the group wg-network is pending moderator approval.\n",
+        ),
+        "list",
+    ),
+    Sample(
+        "Groups.io held message",
+        mail(
+            """From: wg+owner@groups.io
+To: contact@callflow.example.org
+Subject: Your message to wg@groups.io is awaiting approval
+Date: Tue, 01 Mar 2022 09:20:00 -0800
+Message-ID: <held.1@groups.io>""",
+            "Your message has been held for moderation and will be reviewed by a moderator.\n",
+        ),
+        "list",
+    ),
+    Sample(
+        "Microsoft 365 group moderation",
+        mail(
+            """From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.onmicrosoft.com>
+To: contact@callflow.example.org
+Subject: Message awaiting approval: Working group meeting
+Date: Tue, 01 Mar 2022 09:21:00 +0000
+Message-ID: <moderation-1@example.onmicrosoft.com>""",
+            "Your message to Working Group Members is awaiting moderator approval.\n",
+        ),
+        "list",
+    ),
+]
+
+
+# --------------------------------------------------------------------------- bulk newsletters
+
+def newsletter(subject: str, *extra: str) -> bytes:
+    headers = "\n".join(
+        [
+            "From: Prevention Network <news@ngo.example.org>",
+            "To: contact@callflow.example.org",
+            f"Subject: {subject}",
+            "Date: Tue, 01 Mar 2022 08:00:00 +0100",
+            "Message-ID: <campaign-2022-03@ngo.example.org>",
+            "Precedence: bulk",
+            "List-Unsubscribe: <https://ngo.example.org/unsubscribe?u=8812>",
+            *extra,
+        ]
+    )
+    return mail(headers, "Our March issue: new research on exit work, three events, one podcast.\n")
+
+
+NEWSLETTERS = [
+    Sample("newsletter", newsletter("Prevention Network - March issue"), "list"),
+    Sample("newsletter titled like an absence", newsletter("Away: spring walks in the Ardennes"), "list"),
+    Sample("newsletter titled 'Read:'", newsletter("Read: five books on probation work"), "list"),
+    Sample("newsletter stamped auto-generated", newsletter("March issue", "Auto-Submitted: auto-generated"), "list"),
+]
+
+
 # --------------------------------------------------------------------------- people who look like them
 
 PEOPLE = [
@@ -428,6 +776,40 @@ Thomas
         "applicant_message",
     ),
     Sample(
+        "a person answering a moderation notice",
+        mail(
+            """From: Ruth Meyer <ruth.meyer@example.ch>
+To: contact@callflow.example.org
+Subject: Re: Your message to Wg-network awaits moderator approval
+Date: Tue, 01 Mar 2022 10:08:00 +0100
+Message-ID: <rm-1@example.ch>""",
+            """Sorry, I wrote to the list by mistake. I would like to take part in the meeting.
+
+Ruth
+""",
+        ),
+        "applicant_message",
+    ),
+    Sample(
+        "a person quoting a list notice",
+        mail(
+            """From: Birger Lund <birger.lund@example.dk>
+To: contact@callflow.example.org
+Subject: Mailing list
+Date: Tue, 01 Mar 2022 10:09:00 +0100
+Message-ID: <bl-1@example.dk>""",
+            """Hello,
+
+I keep getting "Your message to Wg-network awaits moderator approval" and
+"mail loop detected" when I write to the list. Is the list still used for the
+meeting, or should I write here?
+
+Birger
+""",
+        ),
+        "applicant_message",
+    ),
+    Sample(
         "a help desk writing for a colleague",
         mail(
             """From: IT Service Desk <it-help@uni.example.edu>
@@ -443,6 +825,25 @@ could not be delivered from home. Please write to her at weber@uni.example.edu.
         ),
         "applicant_message",
     ),
+    Sample(
+        "a person forwarding a moderation notice",
+        mail(
+            """From: Ana Costa <ana.costa@example.pt>
+To: contact@callflow.example.org
+Subject: Fwd: Your message to wg@groups.io is awaiting approval
+Date: Tue, 01 Mar 2022 10:11:00 +0100
+Message-ID: <ac-1@example.pt>""",
+            """Is this list still the right place to register?
+
+---------- Forwarded message ---------
+From: wg+owner@groups.io
+Subject: Your message to wg@groups.io is awaiting approval
+
+Your message has been held for moderation.
+""",
+        ),
+        "applicant_message",
+    ),
 ]
 
-ROBOTS = PROSE_BOUNCES
+ROBOTS = PROSE_BOUNCES + LIST_NOTICES + NEWSLETTERS

@@ -9,9 +9,9 @@ robot"; anything else says which rule decided and why.
 Sources: RFC 3834 (automatic responses, ``Auto-Submitted``), RFC 5230 (Sieve
 vacation), RFC 3464/3462/6522 (DSN, ``multipart/report``), RFC 8098 (MDN), RFC 5965
 (ARF), RFC 2369/2919 (``List-*``), Microsoft MS-OXCMAIL, plus the headers and subject
-lines of the many autoresponders that ignore all of these. Who the mail system is, and
-what such responders and MTAs write, is language data in robot_cues.py; this module
-decides with it.
+lines of the many autoresponders that ignore all of these. Who the mail system and
+list managers are, and what their notices say, is language data in robot_cues.py;
+this module decides with it.
 
 Rules run in this order, first match wins, because the *kind* matters downstream
 (a bounce tells us an address is dead, an auto-reply does not):
@@ -21,9 +21,15 @@ Rules run in this order, first match wins, because the *kind* matters downstream
    return path; the mail system's role accounts (postmaster, "System Administrator",
    ...) when the mail reports a delivery failure, in a report part or only in prose.
 3. ``auto_reply`` - vacation / out-of-office responders (headers, then subject).
-4. ``list`` - mailing-list traffic.
+4. ``list`` - mailing-list traffic, list managers' own addresses, and their
+   administrative notices (moderation, loop alerts, probes, rejections, confirmations)
+   even when they carry no list header.
 5. ``automated`` - any other machine sender (``Auto-Submitted: auto-generated``,
    ``Precedence: bulk``, no-reply addresses, Exchange-generated mail, ...).
+
+Two verdicts that only a name decided give way to list mail: the mail system's own
+address also sends list moderation notices (Microsoft 365 groups), and a newsletter
+may be titled like an out-of-office reply ("Away: spring walks").
 
 Judgement calls (each has a test):
 
@@ -49,6 +55,12 @@ Judgement calls (each has a test):
   not taken", "konnte nicht zugestellt werden"); a MAILER-DAEMON address or a null
   return path counts on its own. An organisation's ``info@``/``office@`` is no mail
   system: a person writing from it about a failed delivery is still a person.
+* A list manager's notice counts alone when its subject is one nobody starts a mail
+  with ("Your message to X awaits moderator approval", in Mailman's translations), or
+  when it comes from a list manager's own address (LISTSERV, Majordomo, "-bounces",
+  "owner-"). Its *wording* counts only from a robot's address (a list's "-owner",
+  "-request", "+owner", the mail system, no-reply, ``Auto-Submitted``,
+  ``Precedence``): people quote such notices when they ask about them.
 * ``Feedback-ID`` alone is not a signal (Amazon WorkMail stamps it on person-to-person
   mail); its bulk senders are caught by their no-reply addresses or ``List-*`` headers.
 * Out-of-office *subjects* are matched only at the very start of the subject and
@@ -97,7 +109,11 @@ from .robot_cues import (
     MailSystem,
     hints_at_bounce,
     is_bounce_subject,
+    is_list_manager_mailbox,
+    is_list_role_mailbox,
     is_out_of_office_subject,
+    list_notice_subject,
+    list_notice_wording,
     mail_system_sender,
     says_delivery_failed,
 )
@@ -260,13 +276,10 @@ def _local_part(address: str) -> str:
 # Sender-address patterns
 # --------------------------------------------------------------------------- #
 
-# Who the mail system is is language data: see robot_cues.py.
+# Who the mail system and list managers are is language data: see robot_cues.py.
 # noreply, no-reply, no_reply, do-not-reply, donotreply, dont-reply, plus suffixes
 # such as "noreply+tag" or "no-reply-notifications".
 _NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|dont[-_.]?reply)([-_.+].*)?$")
-# Mailing-list envelope/Sender addresses (Mailman "list-bounces", Majordomo "owner-list").
-_LIST_SENDER = re.compile(r"(^owner-.+|.+-bounces(\+.*)?$)")
-
 _NULL_PATH = re.compile(r"^\s*<\s*>\s*(\(.*\))?\s*$")
 
 
@@ -596,7 +609,10 @@ def _auto_reply_stage(msg: Message) -> RobotVerdict | None:
     return None
 
 
-# RFC 2369 / RFC 2919 list headers, plus the pre-standard ones (ezmlm, SmartList).
+# RFC 2369 / RFC 2919 list headers, the pre-standard ones (ezmlm, SmartList), and what list
+# managers stamp on everything they send, their administrative notices included: Mailman
+# (X-BeenThere, X-Mailman-Version; X-List-Administrivia on its notices), fml (X-MLServer,
+# X-ML-Name), ListProc, Ecartis, Google Groups.
 _LIST_HEADERS = (
     "List-Id",
     "List-Unsubscribe",
@@ -607,6 +623,14 @@ _LIST_HEADERS = (
     "List-Archive",
     "Mailing-List",
     "X-Mailing-List",
+    "X-BeenThere",
+    "X-Mailman-Version",
+    "X-List-Administrivia",
+    "X-MLServer",
+    "X-ML-Name",
+    "X-Listprocessor-Version",
+    "X-Ecartis-Version",
+    "X-Google-Group-Id",
 )
 
 
@@ -617,11 +641,34 @@ def _list_stage(msg: Message) -> RobotVerdict | None:
     prec = _precedence(msg)
     if prec and prec[1] == "list":
         return RobotVerdict("list", f"{prec[0]}: list", prec[0])
-    for header in ("Sender", "Return-Path"):
-        for _name, addr in _addresses(msg, header):
-            if _LIST_SENDER.match(_local_part(addr)):
-                return RobotVerdict("list", f"{header} is a mailing-list address ({addr})", header)
+    for header, name, addr in _senders(msg):
+        if is_list_manager_mailbox(_local_part(addr), name):
+            return RobotVerdict("list", f"{header} is a mailing-list manager ({addr or name.strip()})", header)
+    return _list_notice(msg)
+
+
+def _list_notice(msg: Message, *, robot_sender: bool = False) -> RobotVerdict | None:
+    """A list manager's administrative notice (moderation, loop alert, probe, rejection,
+    confirmation) that carries no list header: its subject alone says so, or its wording does
+    when a robot sent it (``robot_sender``: the caller already knows)."""
+    lang = list_notice_subject(_decoded_subject(msg))
+    if lang:
+        return RobotVerdict("list", f"subject of a mailing-list manager's notice ({lang})", "Subject")
+    if not (robot_sender or _robot_signs(msg)):
+        return None
+    if list_notice_wording(_decoded_subject(msg)) or list_notice_wording(own_text(msg)):
+        return RobotVerdict("list", "a mailing-list manager's notice from a robot's address", None)
     return None
+
+
+def _robot_signs(msg: Message) -> bool:
+    """Signs, each too weak to decide alone, that a machine sent the mail: a list's administrative
+    address, the mail system's, a no-reply address, Auto-Submitted, Precedence, X-Loop."""
+    for _header, name, addr in _senders(msg):
+        local = _local_part(addr)
+        if is_list_role_mailbox(local) or _NOREPLY.match(local) or mail_system_sender(local, name):
+            return True
+    return bool(_auto_submitted(msg) or _precedence(msg) or _has(msg, "X-Loop"))
 
 
 def _automated_stage(msg: Message) -> RobotVerdict | None:
@@ -659,6 +706,20 @@ def _automated_stage(msg: Message) -> RobotVerdict | None:
     return None
 
 
+def _list_if_truer(msg: Message, verdict: RobotVerdict) -> RobotVerdict:
+    """List mail wins over two verdicts that only a name decided.
+
+    The mail system's own address also sends list moderation notices (Microsoft 365 groups), and a
+    newsletter may be titled "Away: spring walks" like an out-of-office reply: the notice's
+    wording, or the list headers, say which it is.
+    """
+    if verdict.kind == "bounce_sender" and verdict.header in ("From", "Return-Path", "Sender"):
+        return _list_notice(msg, robot_sender=True) or verdict
+    if verdict.kind == "auto_reply" and verdict.header == "Subject":
+        return _list_stage(msg) or verdict
+    return verdict
+
+
 def robot_verdict(
     msg: Message,
     own_addresses: Iterable[str] = (),
@@ -688,5 +749,8 @@ def robot_verdict(
             # defence so one broken rule cannot turn into a crash or skip the rest.
             continue
         if verdict:
-            return verdict
+            try:
+                return _list_if_truer(msg, verdict)
+            except Exception:
+                return verdict
     return None
