@@ -694,6 +694,11 @@ NEWSLETTERS = [
     Sample("newsletter titled like an absence", newsletter("Away: spring walks in the Ardennes"), "list"),
     Sample("newsletter titled 'Read:'", newsletter("Read: five books on probation work"), "list"),
     Sample("newsletter stamped auto-generated", newsletter("March issue", "Auto-Submitted: auto-generated"), "list"),
+    Sample(
+        "newsletter passed on by an Exchange inbox rule",
+        newsletter("March issue", "X-Auto-Response-Suppress: All", "X-MS-Exchange-Inbox-Rules-Loop: contact@callflow.example.org"),
+        "list",
+    ),
 ]
 
 

@@ -27,9 +27,10 @@ Rules run in this order, first match wins, because the *kind* matters downstream
 5. ``automated`` - any other machine sender (``Auto-Submitted: auto-generated``,
    ``Precedence: bulk``, no-reply addresses, Exchange-generated mail, ...).
 
-Two verdicts that only a name decided give way to list mail: the mail system's own
-address also sends list moderation notices (Microsoft 365 groups), and a newsletter
-may be titled like an out-of-office reply ("Away: spring walks").
+List mail wins over verdicts that did not see it: the mail system's own address also
+sends list moderation notices (Microsoft 365 groups), and a newsletter may be titled
+like an out-of-office reply ("Away: spring walks") or carry Exchange's rule headers; only
+an explicit ``Auto-Submitted: auto-replied`` keeps a mail with list headers an auto-reply.
 
 Judgement calls (each has a test):
 
@@ -707,15 +708,16 @@ def _automated_stage(msg: Message) -> RobotVerdict | None:
 
 
 def _list_if_truer(msg: Message, verdict: RobotVerdict) -> RobotVerdict:
-    """List mail wins over two verdicts that only a name decided.
+    """List mail wins over verdicts that did not see it.
 
-    The mail system's own address also sends list moderation notices (Microsoft 365 groups), and a
-    newsletter may be titled "Away: spring walks" like an out-of-office reply: the notice's
-    wording, or the list headers, say which it is.
+    The mail system's own address also sends list moderation notices (Microsoft 365 groups): the
+    notice's wording says which it is. A newsletter may be titled "Away: spring walks" or reach us
+    through an Exchange inbox rule (X-Auto-Response-Suppress with X-MS-Exchange-Inbox-Rules-Loop):
+    mail sent to a list is list mail unless it says it is an automatic reply (Auto-Submitted).
     """
     if verdict.kind == "bounce_sender" and verdict.header in ("From", "Return-Path", "Sender"):
         return _list_notice(msg, robot_sender=True) or verdict
-    if verdict.kind == "auto_reply" and verdict.header == "Subject":
+    if verdict.kind == "auto_reply" and verdict.header != "Auto-Submitted":
         return _list_stage(msg) or verdict
     return verdict
 
