@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import subprocess
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 from tests import mails
+from tests import robot_notices as notices
 from tests.cfg import base_config, write_config
 from workflow.cli import main
 
@@ -323,10 +326,6 @@ def test_robots_writing_in_prose_end_to_end(tmp_path: Path, env, capsys) -> None
     """Prose delivery failures, list managers' notices and newsletters through a real Dovecot and
     SMTP server, mixed with people who look like them: no robot is answered, the applicants whose
     address failed are flagged, every person is answered or left flagged for the contact person."""
-    from email import message_from_bytes, policy
-
-    from tests import robot_notices as notices
-
     account, smtp = env
     cfg = server_config(tmp_path, account, smtp)
     account.append_many("INBOX", [
@@ -341,7 +340,7 @@ def test_robots_writing_in_prose_end_to_end(tmp_path: Path, env, capsys) -> None
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
 
     def sender(raw: bytes) -> str:
-        return message_from_bytes(raw, policy=policy.default)["From"].addresses[0].addr_spec.lower()
+        return email.message_from_bytes(raw, policy=email.policy.default)["From"].addresses[0].addr_spec.lower()
 
     answers = smtp.messages[2:]
     robot_ids = {mails_message_id(s.raw) for s in notices.ROBOTS}

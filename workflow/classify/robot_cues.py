@@ -98,11 +98,9 @@ def _patterns(table: Mapping[str, Iterable[str]], template: str = "{}") -> list[
     ]
 
 
-def _first_language(patterns: list[tuple[str, re.Pattern[str]]], text: str, *, anchored: bool) -> str | None:
-    for lang, pattern in patterns:
-        if (pattern.match(text) if anchored else pattern.search(text)):
-            return lang
-    return None
+def _language_at_start(patterns: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
+    """The language of the first pattern that matches at the start of ``text``."""
+    return next((lang for lang, pattern in patterns if pattern.match(text)), None)
 
 
 # --------------------------------------------------------------------------- #
@@ -291,8 +289,8 @@ MAIL_SYSTEM_ROLE_NAMES = (
 )
 
 _NAME_SEPARATORS = re.compile(r"[-_.+\s]+")
-_MAIL_DAEMON = re.compile("|".join(MAIL_DAEMON_NAMES))
-_MAIL_SYSTEM_ROLE = re.compile("|".join(MAIL_SYSTEM_ROLE_NAMES))
+_MAIL_DAEMON = re.compile("(?:" + "|".join(MAIL_DAEMON_NAMES) + ")")
+_MAIL_SYSTEM_ROLE = re.compile("(?:" + "|".join(MAIL_SYSTEM_ROLE_NAMES) + ")")
 
 
 def _name_form(text: str) -> str:
@@ -485,9 +483,9 @@ LIST_MANAGER_NAMES = (
     r"google groups", r"groups io", r"mlmmj", r"ezmlm",
 )
 
-_LIST_MANAGER_MAILBOX = re.compile("|".join(LIST_MANAGER_MAILBOXES))
-_LIST_ROLE_MAILBOX = re.compile("|".join(LIST_ROLE_MAILBOXES))
-_LIST_MANAGER_NAME = re.compile("|".join(LIST_MANAGER_NAMES))
+_LIST_MANAGER_MAILBOX = re.compile("(?:" + "|".join(LIST_MANAGER_MAILBOXES) + ")")
+_LIST_ROLE_MAILBOX = re.compile("(?:" + "|".join(LIST_ROLE_MAILBOXES) + ")")
+_LIST_MANAGER_NAME = re.compile("(?:" + "|".join(LIST_MANAGER_NAMES) + ")")
 
 
 @lru_cache(maxsize=4096)  # every mail asks about the same few senders
@@ -508,9 +506,9 @@ def is_list_role_mailbox(local_part: str) -> bool:
 
 
 # Subjects of list managers' administrative notices that nobody starts a new mail with: matched
-# at the start of the folded subject (after gateway tags; "Re:"/"Fwd:" are not skipped, so a
-# person answering or forwarding one is still a person), and enough alone. Mailman's wording
-# in its translations, Sympa, LISTSERV, Majordomo, ezmlm, mlmmj.
+# at the start of the folded subject (after gateway tags), and enough alone. A subject that starts
+# with "Re:", "Fwd:", ... (REPLY_PREFIXES) is a person answering or forwarding one. Mailman's
+# wording in its translations, Sympa, LISTSERV, Majordomo, ezmlm, mlmmj.
 LIST_NOTICE_SUBJECTS: dict[str, tuple[str, ...]] = {
     "en": (
         r"your (message|mail|post|posting|e-?mail) (to|for) .{1,120}? (awaits|is awaiting|is pending"
@@ -647,7 +645,7 @@ def list_notice_subject(subject: str) -> str | None:
     if _REPLY_PREFIX.match(_TAG_PREFIX.sub("", folded, count=1)):
         return None
     for text in dict.fromkeys((folded, _TAG_PREFIX.sub("", folded, count=1))):
-        lang = _first_language(_LIST_NOTICE_SUBJECT, text, anchored=True)
+        lang = _language_at_start(_LIST_NOTICE_SUBJECT, text)
         if lang:
             return lang
     return None
