@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import subprocess
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 from tests import mails
+from tests import robot_notices as notices
 from tests.cfg import base_config, write_config
 from workflow.cli import main
 
@@ -317,3 +320,40 @@ def test_the_labelled_set_end_to_end_robots_never_answered(tmp_path: Path, env) 
     assert writers <= recipients | left_for_a_person, writers - recipients - left_for_a_person
     total = account.count("Processed") + account.count("Quarantine") + account.count("INBOX")
     assert total == len([r for r in rows if (data_dir / r["file"]).stat().st_size])
+
+
+def test_robots_writing_in_prose_end_to_end(tmp_path: Path, env, capsys) -> None:
+    """Prose delivery failures, list managers' notices and newsletters through a real Dovecot and
+    SMTP server, mixed with people who look like them: no robot is answered, the applicants whose
+    address failed are flagged, every person is answered or left flagged for the contact person."""
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp)
+    account.append_many("INBOX", [
+        mails.inquiry("Lena Vogel <lena.vogel@example.de>", question=False),
+        mails.inquiry("<3125550143@vtext.example.com>", question=False),
+    ])
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    assert len(smtp.messages) == 2
+
+    samples = notices.ROBOTS + notices.PEOPLE
+    account.append_many("INBOX", [s.raw for s in samples])
+    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+
+    def sender(raw: bytes) -> str:
+        return email.message_from_bytes(raw, policy=email.policy.default)["From"].addresses[0].addr_spec.lower()
+
+    answers = smtp.messages[2:]
+    robot_ids = {mails_message_id(s.raw) for s in notices.ROBOTS}
+    assert not {str(m.message["In-Reply-To"] or "") for m in answers} & robot_ids
+    recipients = {m.rcpt_tos[0] for m in answers}
+    people = {sender(s.raw) for s in notices.PEOPLE}
+    left_for_a_person = {sender(raw) for raw in account.fetch_all("INBOX")}
+    assert recipients <= people
+    assert people <= recipients | left_for_a_person
+    assert not {sender(s.raw) for s in notices.ROBOTS} & left_for_a_person
+
+    capsys.readouterr()
+    for address in ("lena.vogel@example.de", "3125550143@vtext.example.com"):
+        assert main(["--config", str(cfg), *NOW, "show", address, "--json"]) == 0
+        assert "bounced" in json.loads(capsys.readouterr().out)["flags"]
+    assert account.count("Processed") + account.count("INBOX") == len(samples) + 2

@@ -5,7 +5,9 @@ Detection runs in layers, most authoritative first:
 1. RFC 3464 delivery status notifications (``message/delivery-status`` parts), read per recipient.
 2. ``flufl.bounce``'s detectors for the many non-standard formats it knows.
 3. A small generic heuristic for formats flufl misses (DragonFly, OpenSMTPD, Office 365 and other
-   plain-text notices, DSN fields pasted into text, Amazon SES JSON notifications).
+   plain-text notices, DSN fields pasted into text, Amazon SES JSON notifications). Reports in prose
+   from the mail system's role accounts (post_master, "Mail Router", "System Administrator", ...) are
+   read here too, the failed recipient taken from the prose in any language robot_cues.py knows.
 
 Everything here is pure: it only looks at the ``email.message.Message`` it is given.  A detector that
 trips over broken input counts as "found nothing" (logged at debug level), so one malformed mail can
@@ -18,14 +20,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import html
 import json
 import logging
 import quopri
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import HeaderParser
 from email.policy import compat32
@@ -35,6 +35,9 @@ from functools import cached_property
 from typing import Literal
 
 from flufl.bounce import all_failures
+
+from .mimeparts import MAX_TEXT, content_type, decode_words, own_parts, own_text, part_text, raw_header
+from .robot_cues import hints_at_bounce, mail_system_sender, says_delivery_failed
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +184,16 @@ def _addresses_in_header(value: str) -> set[str]:
     return found
 
 
+def _names_mail_system(value: str) -> bool:
+    """A From or Return-Path value names the mail system (MAILER-DAEMON, postmaster in its spellings,
+    "Mail Delivery System", Exchange's "System Administrator", ...; see robot_cues)."""
+    for name, address in getaddresses([decode_words(value)]):
+        local = address.rpartition("@")[0] or address
+        if mail_system_sender(local, name) is not None:
+            return True
+    return False
+
+
 # Infrastructure mailboxes that appear in every notice but are never the failed recipient.
 _ROLE_LOCAL_PART = re.compile(
     r"^(?:mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|double-bounce|no-?reply|do-?not-?reply)$",
@@ -192,31 +205,12 @@ _ROLE_LOCAL_PART = re.compile(
 # Message view: lazily computed facts shared by the detectors
 # --------------------------------------------------------------------------------------------------
 
-_MAX_PARTS = 200  # a report has a handful of parts; stop walking pathological trees early
-_MAX_TEXT = 200_000  # notices are short; this bounds regex time on huge bodies
-
-
 class _Signal(Enum):
     NONE = "none"
     SUBJECT = "subject"  # only the subject smells of a bounce (e.g. a person forwarding one)
     STRONG = "strong"  # sender, envelope, MIME structure or MTA headers say "automatic failure notice"
 
 
-_BOUNCE_SENDER = re.compile(
-    r"mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|mail delivery (?:sub)?system|mail administrator"
-    r"|double-bounce|\bndr\b",
-    re.IGNORECASE,
-)
-_BOUNCE_SUBJECT = re.compile(
-    r"undeliver|undelivered|not (?:be )?delivered|non[- ]?deliver|delivery (?:status|fail|failure|problem"
-    r"|notification|report|error|incomplete|delayed|warning|has failed)|returned mail|returned to sender"
-    r"|return(?:ing)? message to sender|mail delivery|delivery failed|failure notice|failed delivery"
-    r"|could not (?:be )?deliver|couldn't be delivered|unable to deliver|mail system error|mail failure"
-    r"|postmaster notify|see transcript|warning: could not send|message (?:you sent )?blocked"
-    r"|delivery has failed|\bdsn\b|\bndn\b|unzustellbar|nicht zugestellt|non remis|non recapitabile"
-    r"|no (?:se pudo )?entregad|niet bezorgd|недоставлен|не доставлен|配信|送信エラー|エラー|届きません|返送",
-    re.IGNORECASE,
-)
 # Senders that are programs, not people.
 _AUTOMATED_LOCAL_PART = re.compile(
     r"^(?:no-?reply|do-?not-?reply|mailer|[\w.-]*daemon|bounces?|notifications?|notify|system|sysadmin)$",
@@ -243,87 +237,6 @@ def _safe_header(msg: Message, name: str) -> str:
     except Exception:  # noqa: BLE001 - a header we cannot read is as good as absent
         log.debug("unreadable %s header", name, exc_info=True)
         return ""
-
-
-def _raw_header(msg: Message, name: str) -> str:
-    """First *name* header exactly as received (RFC 2047 words undecoded), or "".
-
-    The gate runs on every incoming mail, and with ``email.policy.default`` each ``msg[name]`` /
-    ``get_content_type()`` re-parses the header through the header registry (~0.1 ms a time);
-    the raw value is all the cheap checks need.
-    """
-    wanted = name.lower()
-    try:
-        for key, value in msg.raw_items():
-            if key.lower() == wanted:
-                return str(value)
-    except Exception:  # noqa: BLE001 - unreadable headers count as absent
-        log.debug("unreadable %s header", name, exc_info=True)
-    return ""
-
-
-def _content_type(part: Message) -> str:
-    """Lowercased MIME type with the stdlib's fallback rules, parsed cheaply from the raw header."""
-    ctype = _raw_header(part, "Content-Type").split(";", 1)[0].strip().lower()
-    if ctype.count("/") != 1:
-        # RFC 2045: missing or invalid means the default (text/plain, message/rfc822 in a digest).
-        return part.get_default_type()
-    return ctype
-
-
-def _decode_words(value: str) -> str:
-    """Header text for matching: RFC 2047 words decoded, raw 8-bit (kept by the parser as
-    surrogate escapes) read as UTF-8."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if "=?" not in value:
-        return value
-    try:
-        return str(make_header(decode_header(value)))
-    except Exception:  # noqa: BLE001 - undecodable encoded words: match on the raw text instead
-        log.debug("undecodable encoded words in %r", value, exc_info=True)
-        return value
-
-
-def _iter_parts(msg: Message) -> Iterator[Message]:
-    """Walk the report's own MIME tree without descending into attached messages.
-
-    An attached original (message/rfc822) may itself be a report -- e.g. a person forwarding a bounce
-    as an attachment -- and must not make the outer mail look like one.
-    """
-    stack = [msg]
-    seen = 0
-    while stack and seen < _MAX_PARTS:
-        part = stack.pop()
-        seen += 1
-        yield part
-        if _content_type(part).startswith("multipart/") and part.is_multipart():
-            payload = part.get_payload()
-            if isinstance(payload, list):
-                stack.extend(reversed([p for p in payload if isinstance(p, Message)]))
-
-
-def _decode_text(part: Message) -> str:
-    payload = part.get_payload(decode=True)
-    if not isinstance(payload, bytes):
-        return ""
-    charset = part.get_content_charset() or "utf-8"
-    try:
-        text = payload.decode(charset, "replace")
-    except (LookupError, UnicodeError):
-        text = payload.decode("utf-8", "replace")
-    return text[:_MAX_TEXT]
-
-
-_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^>]*)?/?>|<!--.*?-->", re.DOTALL)
-
-
-def _html_to_text(text: str) -> str:
-    # Only tags with a plain tag name are removed, so "<user@example.com>" survives.
-    text = re.sub(r"(?i)<br\s*/?>|</(?:p|div|tr|li|h\d)>", "\n", text)
-    return html.unescape(_HTML_TAG.sub(" ", text))
 
 
 # A line announcing that the returned original (or its headers) follows.  Everything after it is the
@@ -361,22 +274,22 @@ class _View:
 
     @cached_property
     def parts(self) -> list[Message]:
-        return list(_iter_parts(self.msg))
+        return list(own_parts(self.msg))
 
     @cached_property
     def content_type(self) -> str:
-        return _content_type(self.msg)
+        return content_type(self.msg)
 
     @cached_property
     def report_type(self) -> str:
-        match = _REPORT_TYPE_PARAM.search(_raw_header(self.msg, "Content-Type"))
+        match = _REPORT_TYPE_PARAM.search(raw_header(self.msg, "Content-Type"))
         return match.group(1).lower() if match else ""
 
     @cached_property
     def is_feedback_report(self) -> bool:
         if self.content_type == "multipart/report" and self.report_type == "feedback-report":
             return True
-        return any(_content_type(p) == "message/feedback-report" for p in self.parts)
+        return any(content_type(p) == "message/feedback-report" for p in self.parts)
 
     @cached_property
     def is_disposition_notification(self) -> bool:
@@ -386,29 +299,29 @@ class _View:
 
     @cached_property
     def subject(self) -> str:
-        return _decode_words(_raw_header(self.msg, "Subject"))
+        return decode_words(raw_header(self.msg, "Subject"))
 
     @cached_property
     def bounce_signal(self) -> _Signal:
         msg = self.msg
         if self.content_type == "multipart/report":
             return _Signal.STRONG
-        return_path = _raw_header(msg, "Return-Path").strip()
-        if "Return-Path" in msg and (return_path in ("", "<>") or _BOUNCE_SENDER.search(return_path)):
+        return_path = raw_header(msg, "Return-Path").strip()
+        if "Return-Path" in msg and (return_path in ("", "<>") or _names_mail_system(return_path)):
             return _Signal.STRONG
-        sender = _raw_header(msg, "From")
-        if _BOUNCE_SENDER.search(sender) or re.search(r"<\s*>", sender):
+        sender = raw_header(msg, "From")
+        if _names_mail_system(sender) or re.search(r"<\s*>", sender):
             return _Signal.STRONG
         if any(name in msg for name in _NDR_HEADERS):
             return _Signal.STRONG
         if "x-amz-sns-message-id" in msg:  # Amazon SES event notifications delivered by e-mail
             return _Signal.STRONG
-        if any(_content_type(p) in _REPORT_PART_TYPES for p in self.parts):
+        if any(content_type(p) in _REPORT_PART_TYPES for p in self.parts):
             return _Signal.STRONG
-        if _BOUNCE_SUBJECT.search(self.subject):
+        if hints_at_bounce(self.subject):
             # A failure subject from a machine is a notice; from a person it may just be someone
             # talking about a bounce ("Re: my mail was returned"), so keep that one weak.
-            auto_submitted = _raw_header(msg, "Auto-Submitted").strip().lower()
+            auto_submitted = raw_header(msg, "Auto-Submitted").strip().lower()
             if (auto_submitted and auto_submitted != "no") or any(
                 _AUTOMATED_LOCAL_PART.match(address.partition("@")[0])
                 for address in _addresses_in_header(sender)
@@ -420,23 +333,7 @@ class _View:
     @cached_property
     def text(self) -> str:
         """Decoded text of the report's own (non-attached) text parts."""
-        chunks: list[str] = []
-        html_chunks: list[str] = []
-        for part in self.parts:
-            ctype = _content_type(part)
-            broken_multipart = ctype.startswith("multipart/") and not part.is_multipart()
-            if not ctype.startswith("text/") and not broken_multipart:
-                continue
-            if ctype in _ORIGINAL_HEADER_TYPES:
-                continue
-            if part is not self.msg and part.get_content_disposition() == "attachment":
-                continue
-            if ctype == "text/html":
-                html_chunks.append(_html_to_text(_decode_text(part)))
-            else:
-                chunks.append(_decode_text(part))
-        # HTML alternatives repeat the plain text; use them only for HTML-only notices.
-        return "\n".join(chunks or html_chunks)
+        return own_text(self.msg)
 
     @cached_property
     def _split(self) -> tuple[str, str | None]:
@@ -471,13 +368,13 @@ class _View:
     def original_headers(self) -> Message | None:
         """Headers of the returned original message, from an attached part or an inline copy."""
         for part in self.parts:
-            ctype = _content_type(part)
+            ctype = content_type(part)
             if ctype in _ORIGINAL_PART_TYPES and part.is_multipart():
                 payload = part.get_payload()
                 if isinstance(payload, list) and payload and isinstance(payload[0], Message):
                     return payload[0]
             elif ctype in _ORIGINAL_HEADER_TYPES:
-                return _parse_headers(_decode_text(part))
+                return _parse_headers(part_text(part))
         copied = self._split[1]
         if copied is None:
             return None
@@ -538,7 +435,7 @@ def _parse_headers(text: str) -> Message | None:
     if not text:
         return None
     # compat32 is the lenient policy: it keeps malformed header values as plain strings.
-    return HeaderParser(policy=compat32).parsestr(text[:_MAX_TEXT])
+    return HeaderParser(policy=compat32).parsestr(text[:MAX_TEXT])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -706,7 +603,7 @@ def _dsn_part_text(part: Message) -> str:
 
 def _detect_dsn(view: _View) -> BounceReport | _NotABounce | None:
     records: list[_RecipientRecord] = []
-    dsn_parts = [p for p in view.parts if _content_type(p) in _DSN_PART_TYPES]
+    dsn_parts = [p for p in view.parts if content_type(p) in _DSN_PART_TYPES]
     for part in dsn_parts:
         found: list[_RecipientRecord] = []
         payload = part.get_payload()
@@ -759,7 +656,7 @@ def _flufl_safe(msg: Message) -> Message:
     raises on a single-part mail without a From header -- aborting the whole scan (and logging an
     error) before the Postfix/qmail/heuristic detectors run.  Such mail gets a copy with a
     placeholder sender; everything else is passed through untouched."""
-    if msg.is_multipart() or _raw_header(msg, "From").strip():
+    if msg.is_multipart() or raw_header(msg, "From").strip():
         return msg
     clone = type(msg)(policy=msg.policy)
     for name, value in msg.raw_items():
@@ -818,7 +715,7 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
     # writing "my mail to bob@example.org bounced" must not get bob reported.
     if view.bounce_signal is not _Signal.STRONG or view.is_disposition_notification:
         return None
-    if not _FAILURE_EVIDENCE.search(view.subject + "\n" + notice):
+    if not _FAILURE_EVIDENCE.search(view.subject + "\n" + notice) and not says_delivery_failed(notice):
         return None
 
     own = view.own_addresses
@@ -847,7 +744,7 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
     status_text = (
         notice
         + "\n"
-        + "\n".join(_dsn_part_text(p) for p in view.parts if _content_type(p) in _DSN_PART_TYPES)
+        + "\n".join(_dsn_part_text(p) for p in view.parts if content_type(p) in _DSN_PART_TYPES)
     )
     status, status_class = _status_from_text(status_text)
     # Returned mail is final even with a 4.x.x status (the MTA gave up); only a notice that the

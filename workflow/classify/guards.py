@@ -9,17 +9,28 @@ robot"; anything else says which rule decided and why.
 Sources: RFC 3834 (automatic responses, ``Auto-Submitted``), RFC 5230 (Sieve
 vacation), RFC 3464/3462/6522 (DSN, ``multipart/report``), RFC 8098 (MDN), RFC 5965
 (ARF), RFC 2369/2919 (``List-*``), Microsoft MS-OXCMAIL, plus the headers and subject
-lines of the many autoresponders that ignore all of these.
+lines of the many autoresponders that ignore all of these. Who the mail system and
+list managers are, and what their notices say, is language data in robot_cues.py;
+this module decides with it.
 
 Rules run in this order, first match wins, because the *kind* matters downstream
 (a bounce tells us an address is dead, an auto-reply does not):
 
 1. ``loop`` / ``own_address`` - our own loop marker, or mail from one of our addresses.
-2. ``bounce_sender`` - MAILER-DAEMON, delivery/feedback reports, null return path.
+2. ``bounce_sender`` - MAILER-DAEMON in its spellings, delivery/feedback reports, null
+   return path; the mail system's role accounts (postmaster, "System Administrator",
+   ...) when the mail reports a delivery failure, in a report part or only in prose.
 3. ``auto_reply`` - vacation / out-of-office responders (headers, then subject).
-4. ``list`` - mailing-list traffic.
+4. ``list`` - mailing-list traffic, list managers' own addresses, and their
+   administrative notices (moderation, loop alerts, probes, rejections, confirmations)
+   even when they carry no list header.
 5. ``automated`` - any other machine sender (``Auto-Submitted: auto-generated``,
    ``Precedence: bulk``, no-reply addresses, Exchange-generated mail, ...).
+
+List mail wins over verdicts that did not see it: the mail system's own address also
+sends list moderation notices (Microsoft 365 groups), and a newsletter may be titled
+like an out-of-office reply ("Away: spring walks") or carry Exchange's rule headers; only
+an explicit ``Auto-Submitted: auto-replied`` keeps a mail with list headers an auto-reply.
 
 Judgement calls (each has a test):
 
@@ -39,8 +50,18 @@ Judgement calls (each has a test):
   messages it generated itself (Mailbox Rules Agent, Transport Rule Agent, Journal
   Agent, ...).
 * ``postmaster`` is a mailbox people read and answer from (RFC 5321 4.5.1), so a
-  postmaster address only counts together with delivery-failure evidence; a
-  MAILER-DAEMON address or a null return path counts on its own.
+  postmaster address (or another mail-system role account) only counts together with
+  delivery-failure evidence - a report part, a returned message, a bounce-like subject,
+  or the failure told in prose ("Error: Invalid user address", "550 Requested action
+  not taken", "konnte nicht zugestellt werden"); a MAILER-DAEMON address or a null
+  return path counts on its own. An organisation's ``info@``/``office@`` is no mail
+  system: a person writing from it about a failed delivery is still a person.
+* A list manager's notice counts alone when its subject is one nobody starts a mail
+  with ("Your message to X awaits moderator approval", in Mailman's translations), or
+  when it comes from a list manager's own address (LISTSERV, Majordomo, "-bounces",
+  "owner-"). Its *wording* counts only from a robot's address (a list's "-owner",
+  "-request", "+owner", the mail system, no-reply, ``Auto-Submitted``,
+  ``Precedence``): people quote such notices when they ask about them.
 * ``Feedback-ID`` alone is not a signal (Amazon WorkMail stamps it on person-to-person
   mail); its bulk senders are caught by their no-reply addresses or ``List-*`` headers.
 * Out-of-office *subjects* are matched only at the very start of the subject and
@@ -76,7 +97,6 @@ treat an exception as "header absent".  The function never raises for any
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.header import Header, decode_header, make_header
@@ -85,6 +105,19 @@ from email.utils import parseaddr
 
 from ..addresses import address_pairs
 from ..parse import header_index
+from .mimeparts import content_type, own_text
+from .robot_cues import (
+    MailSystem,
+    hints_at_bounce,
+    is_bounce_subject,
+    is_list_manager_mailbox,
+    is_list_role_mailbox,
+    is_out_of_office_subject,
+    list_notice_subject,
+    list_notice_wording,
+    mail_system_sender,
+    says_delivery_failed,
+)
 
 __all__ = ["RobotVerdict", "is_out_of_office_subject", "robot_verdict"]
 
@@ -244,169 +277,11 @@ def _local_part(address: str) -> str:
 # Sender-address patterns
 # --------------------------------------------------------------------------- #
 
-# MAILER-DAEMON in its spellings, and the per-tenant system mailbox Exchange Online
-# sends its reports from ("MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e"):
-# neither is ever a person.
-_MAILER_DAEMON = re.compile(r"^(mailer[-_.]?daemon|microsoftexchange[0-9a-f]{32})$")
-# Display names MTAs put on bounces ("Mail Delivery Subsystem <...>" from Gmail and
-# sendmail, "Mail Delivery System" from Exim/Postfix, "MAILER-DAEMON <>").
-_DAEMON_DISPLAY = re.compile(
-    r"^\s*(mailer[-_ .]?daemon|mail delivery (sub)?system|mail delivery service)\s*$", re.I
-)
-# Senders that *usually* are the mail system but can be a person: the postmaster
-# mailbox (RFC 5321 4.5.1 requires a human to read it) and the display names
-# Exchange/Notes/O365 put on their reports.  These need delivery-failure evidence.
-_POSTMASTER = re.compile(r"^postmaster$")
-_SYSTEM_DISPLAY = re.compile(
-    r"^\s*(postmaster|system administrator|mail administrator|mail system|microsoft outlook|"
-    r"mail delivery|delivery status notification)\s*$",
-    re.I,
-)
+# Who the mail system and list managers are is language data: see robot_cues.py.
 # noreply, no-reply, no_reply, do-not-reply, donotreply, dont-reply, plus suffixes
 # such as "noreply+tag" or "no-reply-notifications".
 _NOREPLY = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|dont[-_.]?reply)([-_.+].*)?$")
-# Mailing-list envelope/Sender addresses (Mailman "list-bounces", Majordomo "owner-list").
-_LIST_SENDER = re.compile(r"(^owner-.+|.+-bounces(\+.*)?$)")
-
 _NULL_PATH = re.compile(r"^\s*<\s*>\s*(\(.*\))?\s*$")
-
-
-# --------------------------------------------------------------------------- #
-# Out-of-office subjects
-# --------------------------------------------------------------------------- #
-
-# Everything is matched on a folded form of the subject: NFKD, combining marks
-# removed, casefolded, whitespace collapsed.  So patterns are written without
-# accents ("reponse automatique" matches "Réponse automatique"), "ß" is "ss", and a
-# full-width colon "：" is ":".
-
-# What may follow a marker phrase.  Responders put a separator and the original
-# subject (or nothing) after it; people write more words ("Automatic reply not
-# received", "Absence policy").
-# A plain hyphen only separates when spaced ("Abwesend - Mai"), so compounds such
-# as "Auto-Reply-Funktion defekt?" or "Absent-minded" stay human.
-_SEP = r"(?=\s*(?:$|[:\u2013\u2014|()\[\]<>,.!/])|\s+-)"
-# Single words need a tighter tail: the word alone, or a separator right after it.
-_WEAK_SEP = r"(?=\s*(?:$|[:\u2013\u2014|()\[\]<>])|\s+-)"
-# "Out of office" also appears as "Out of Office AutoReply: ..." (Notes),
-# "Out of office until 3 May", etc.  "Out of office hours ..." must not match.
-_OOO_TAIL = (
-    r"(?=\s+-|\s*(?:$|[:\u2013\u2014|()\[\]<>,.!/]|auto[- ]?reply|auto[- ]?response|reply|response|"
-    r"notice|notification|message|alert|until|till|through|thru|from|since|returning|back\b|\d))"
-)
-
-# Strong markers: phrases a person practically never starts a new subject with.
-# Deliberately absent: bare "Auto:" (Dovecot/Pigeonhole's default vacation prefix,
-# but also German for "car" - "Auto: Parkplatz?"); Pigeonhole always sends
-# "Auto-Submitted: auto-replied", so its replies are caught by the header anyway.
-_STRONG: list[tuple[str, str]] = [
-    ("en", r"automatic(ally)? (reply|response|answer)" + _SEP),
-    ("en", r"automated (reply|response|answer)" + _SEP),
-    ("en", r"auto[- ]?(reply|response|respond|responder|answer)" + _SEP),
-    ("en", r"out[- ]of[- ](the[- ])?office" + _OOO_TAIL),
-    ("en", r"ooo" + _WEAK_SEP),  # "OOO: back Monday", but not "Ooo, great news"
-    ("en", r"away from (the |my )?(office|desk)" + _SEP),
-    ("en", r"vacation (auto[- ]?)?(reply|response|notice|message|notification)" + _SEP),
-    # Lotus/IBM Notes: "Jane Doe is out of the office." (whole subject, maybe a date)
-    (
-        "en",
-        r"[\w .,'-]{1,80}? is (currently )?out of (the )?office\.?(\s*\(?(returning|back|until|till)\b.*)?$",
-    ),
-    ("de", r"(automatische )?abwesenheits(notiz|nachricht|meldung|benachrichtigung)" + _SEP),
-    ("de", r"automatische antwort" + _SEP),
-    ("de", r"autom\. antwort" + _SEP),
-    ("de", r"[\w .,'-]{1,80}? ist (ausser haus|nicht im buro|abwesend)\.?(\s*\(?(zuruck|bis)\b.*)?$"),
-    ("fr", r"reponse automatique" + _SEP),
-    ("fr", r"absent(e)? du bureau" + _SEP),
-    ("fr", r"message d'absence" + _SEP),
-    ("fr", r"[\w .,'-]{1,80}? est absent(e)?( du bureau)?\.?(\s*\(?(retour|jusqu)\b.*)?$"),
-    ("nl", r"automatisch (antwoord|bericht)" + _SEP),
-    ("nl", r"afwezigheidsmelding" + _SEP),
-    ("nl", r"buiten kantoor" + _SEP),
-    ("es", r"respuesta automatica" + _SEP),
-    ("es", r"fuera de (la )?oficina" + _SEP),
-    ("it", r"risposta automatica" + _SEP),
-    ("it", r"risposta (di )?(fuori sede|non al computer)" + _SEP),
-    ("it", r"fuori (sede|ufficio)" + _SEP),
-    ("pt", r"resposta automatica" + _SEP),
-    ("pt", r"fora do escritorio" + _SEP),
-    ("sv", r"automatiskt svar" + _SEP),
-    ("sv", r"franvaromeddelande" + _SEP),
-    # "Autosvar" is Swedish, Danish and Norwegian Outlook alike; reported as "sv".
-    ("sv", r"autosvar" + _SEP),
-    # "Automatisk svar" is Danish and Norwegian; reported as "da".
-    ("da", r"automatisk svar" + _SEP),
-    ("pl", r"(odpowiedz automatyczna|automatyczna odpowiedz)" + _SEP),
-    ("pl", r"poza biurem" + _SEP),
-    ("fi", r"automaattinen vastaus" + _SEP),
-    ("cs", r"automaticka odpoved" + _SEP),
-    ("ru", r"автоматически[йи] ответ" + _SEP),
-    ("tr", r"otomatik (yanit|cevap)" + _SEP),
-    ("hu", r"automatikus valasz" + _SEP),
-    ("ja", r"自動(応答|返信)" + _SEP),
-    ("zh", r"(自动回复|自动答复|自動回覆|自動回復)" + _SEP),
-]
-
-# Weak markers: single words a person *could* start a subject with ("Absence
-# policy", "Assente alla riunione").  They only count when the word is the whole
-# subject or is directly followed by a separator ("Absence: ...", "Abwesend - ...").
-_WEAK: list[tuple[str, str]] = [
-    # "Absence"/"Absent" are English and French alike; reported as "en".
-    ("en", r"(absence|absent|away)"),
-    ("de", r"(abwesend|abwesenheit|nicht im buro|ausser haus)"),
-    ("fr", r"absente"),
-    ("nl", r"(afwezig|afwezigheid|niet aanwezig)"),
-    # "Ausente"/"Ausencia" are Spanish and Portuguese ("Ausência") alike; reported as "es".
-    ("es", r"(ausente|ausencia)"),
-    ("it", r"(assente|assenza)"),
-    ("sv", r"(franvaro|franvarande)"),
-    ("no", r"(fravær|fraværende|ikke pa kontoret)"),
-    ("pl", r"(nieobecnosc|nieobecny|nieobecna)"),
-]
-
-# Gateways prepend tags ("[EXTERNAL] Automatic reply: ..."); skip up to three short
-# bracketed tags so the responder's marker is at the start again.
-_TAG_PREFIX = re.compile(r"^(?:\s*(?:\[[^\]]{1,30}\]|\*{1,3}[^*]{1,30}\*{1,3})){1,3}\s*")
-
-
-def _compile(table: list[tuple[str, str]], tail: str) -> list[tuple[str, re.Pattern[str]]]:
-    # An optional opening bracket lets "[Auto-Reply] ..." and "(Out of office)" match.
-    return [(lang, re.compile(r"^[\[(<]?\s*(?:" + pat + ")" + tail)) for lang, pat in table]
-
-
-_STRONG_RE = _compile(_STRONG, "")
-_WEAK_RE = _compile(_WEAK, _WEAK_SEP)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
-
-
-def is_out_of_office_subject(subject: str) -> str | None:
-    """Language code if ``subject`` starts like an out-of-office/auto-reply, else ``None``.
-
-    Only the start of the subject counts (after gateway tags such as ``[EXTERNAL]``);
-    ``Re:``/``Fwd:`` prefixes are not skipped, see the module docstring.  For words
-    shared by several languages the first one listed wins (``Autosvar`` -> ``sv``).
-    """
-    if not subject:
-        return None
-    try:
-        folded = _fold(subject)
-    except Exception:
-        return None
-    candidates = [folded]
-    untagged = _TAG_PREFIX.sub("", folded, count=1)
-    if untagged != folded:
-        candidates.append(untagged)
-    for text in candidates:
-        for table in (_STRONG_RE, _WEAK_RE):
-            for lang, pattern in table:
-                if pattern.match(text):
-                    return lang
-    return None
 
 
 # --------------------------------------------------------------------------- #
@@ -424,17 +299,6 @@ _REPORT_PARTS = {
     "text/rfc822-headers": "returned message headers",
     "message/global-headers": "returned message headers",
 }
-
-# Subjects MTAs give to delivery failures.  Only used as *corroboration*, never
-# alone: a person may well write "my mail was returned".
-_BOUNCE_SUBJECT = re.compile(
-    r"undeliver|undelivered|returned mail|return(ed)? to sender|delivery status notification|"
-    r"delivery (status )?notification|delivery fail|failed delivery|failure delivery|failure notice|"
-    r"delivery has failed|could not be delivered|not (be )?delivered|non[- ]?deliver|"
-    r"mail system error|delivery problem|delayed mail|could not send|message delayed|"
-    r"配信できません|エラー",
-    re.I,
-)
 
 # RFC 3464 per-recipient fields, possibly quoted ("> ") inside a forwarded bounce.
 _DSN_FINAL_RCPT = re.compile(r"^[ \t>]*final-recipient[ \t]*:[ \t]*[a-z0-9-]+[ \t]*;", re.I | re.M)
@@ -480,24 +344,17 @@ def _parts(msg: Message) -> Iterator[Message]:
         return
 
 
-def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type()
-    except Exception:
-        return "text/plain"
-
-
 def _report_part(msg: Message) -> str | None:
     for part in _parts(msg):
-        what = _REPORT_PARTS.get(_content_type(part))
+        what = _REPORT_PARTS.get(content_type(part))
         if what:
-            return f"{_content_type(part)} part ({what})"
+            return f"{content_type(part)} part ({what})"
     return None
 
 
 def _embedded_messages(msg: Message) -> Iterator[Message]:
     for part in _parts(msg):
-        if _content_type(part) != "message/rfc822":
+        if content_type(part) != "message/rfc822":
             continue
         try:
             payload = part.get_payload()
@@ -531,7 +388,7 @@ def _text_of(part: Message) -> str:
 
 def _plain_texts(msg: Message) -> Iterator[str]:
     for part in _parts(msg):
-        if _content_type(part) == "text/plain":
+        if content_type(part) == "text/plain":
             yield _text_of(part)
 
 
@@ -563,11 +420,19 @@ def _returned_evidence(msg: Message) -> str | None:
 
 
 def _delivery_evidence(msg: Message) -> str | None:
-    """Anything suggesting delivery-failure mail (corroboration for weak senders)."""
-    subject = _decoded_subject(msg)
-    if _BOUNCE_SUBJECT.search(subject):
+    """Anything suggesting delivery-failure mail (corroboration for the mail system's role accounts)."""
+    # From the mail system's own role account even a subject's hint counts ("Message you sent
+    # blocked by our bulk email filter").
+    if hints_at_bounce(_decoded_subject(msg)):
         return "bounce-like subject"
-    return _returned_evidence(msg)
+    evidence = _returned_evidence(msg)
+    if evidence:
+        return evidence
+    # A report written in prose only: "Error: Invalid user address", "550 Requested action not
+    # taken", "Ihre Nachricht konnte nicht zugestellt werden", ...
+    if says_delivery_failed(own_text(msg)):
+        return "a delivery failure reported in the text"
+    return None
 
 
 # --------------------------------------------------------------------------- #
@@ -585,16 +450,24 @@ def _loop_stage(msg: Message, own: set[str], loop_marker: str) -> RobotVerdict |
     return None
 
 
+def _senders(msg: Message) -> list[tuple[str, str, str]]:
+    """(header, display name, address) of every sender header; display names only from From,
+    the one header whose display name a mail system sets. Kept on the message: several stages ask."""
+    senders = msg.__dict__.get("_callflow_senders")
+    if senders is None:
+        senders = [
+            (header, name if header == "From" else "", addr)
+            for header in ("From", "Return-Path", "Sender")
+            for name, addr in _addresses(msg, header)
+        ]
+        msg.__dict__["_callflow_senders"] = senders
+    return senders
+
+
 def _bounce_stage(msg: Message) -> RobotVerdict | None:
-    for header in ("From", "Return-Path", "Sender"):
-        for name, addr in _addresses(msg, header):
-            local = _local_part(addr)
-            if _MAILER_DAEMON.match(local):
-                what = "MAILER-DAEMON" if local.startswith("mailer") else "Exchange's system mailbox"
-                return RobotVerdict("bounce_sender", f"{header} is {what}", header)
-            # "MAILER-DAEMON <>" or "Mailer-Daemon <postmaster@...>"
-            if header == "From" and _DAEMON_DISPLAY.match(name):
-                return RobotVerdict("bounce_sender", f"From display name is {name.strip()!r}", header)
+    for header, name, addr in _senders(msg):
+        if mail_system_sender(_local_part(addr), name) is MailSystem.DAEMON:
+            return RobotVerdict("bounce_sender", f"{header} is the mail system ({addr or name.strip()})", header)
 
     try:
         top = msg.get_content_type()
@@ -620,23 +493,17 @@ def _bounce_stage(msg: Message) -> RobotVerdict | None:
             "bounce_sender", "X-Failed-Recipients present (Exim bounce)", "X-Failed-Recipients"
         )
 
-    for header in ("From", "Return-Path", "Sender"):
-        for name, addr in _addresses(msg, header):
-            weak_sender = _POSTMASTER.match(_local_part(addr)) or (
-                header == "From" and _SYSTEM_DISPLAY.match(name)
-            )
-            if not weak_sender:
-                continue
-            evidence = _delivery_evidence(msg)
-            if evidence:
-                who = addr or name.strip()
-                return RobotVerdict(
-                    "bounce_sender", f"{header} is the mail system ({who}) and {evidence}", header
-                )
+    for header, name, addr in _senders(msg):
+        if mail_system_sender(_local_part(addr), name) is not MailSystem.ROLE:
+            continue
+        evidence = _delivery_evidence(msg)
+        if evidence:
+            who = addr or name.strip()
+            return RobotVerdict("bounce_sender", f"{header} is the mail system ({who}) and {evidence}", header)
 
     # Whoever sent it: a delivery-failure subject plus a returned message, bounce
     # wording or report fields.  Also catches a person forwarding a bounce.
-    if _BOUNCE_SUBJECT.search(_decoded_subject(msg)):
+    if is_bounce_subject(_decoded_subject(msg)):
         evidence = _returned_evidence(msg)
         if evidence:
             return RobotVerdict("bounce_sender", f"bounce-like subject and {evidence}", "Subject")
@@ -743,7 +610,10 @@ def _auto_reply_stage(msg: Message) -> RobotVerdict | None:
     return None
 
 
-# RFC 2369 / RFC 2919 list headers, plus the pre-standard ones (ezmlm, SmartList).
+# RFC 2369 / RFC 2919 list headers, the pre-standard ones (ezmlm, SmartList), and what list
+# managers stamp on everything they send, their administrative notices included: Mailman
+# (X-BeenThere, X-Mailman-Version; X-List-Administrivia on its notices), fml (X-MLServer,
+# X-ML-Name), ListProc, Ecartis, Google Groups.
 _LIST_HEADERS = (
     "List-Id",
     "List-Unsubscribe",
@@ -754,6 +624,14 @@ _LIST_HEADERS = (
     "List-Archive",
     "Mailing-List",
     "X-Mailing-List",
+    "X-BeenThere",
+    "X-Mailman-Version",
+    "X-List-Administrivia",
+    "X-MLServer",
+    "X-ML-Name",
+    "X-Listprocessor-Version",
+    "X-Ecartis-Version",
+    "X-Google-Group-Id",
 )
 
 
@@ -764,11 +642,34 @@ def _list_stage(msg: Message) -> RobotVerdict | None:
     prec = _precedence(msg)
     if prec and prec[1] == "list":
         return RobotVerdict("list", f"{prec[0]}: list", prec[0])
-    for header in ("Sender", "Return-Path"):
-        for _name, addr in _addresses(msg, header):
-            if _LIST_SENDER.match(_local_part(addr)):
-                return RobotVerdict("list", f"{header} is a mailing-list address ({addr})", header)
+    for header, name, addr in _senders(msg):
+        if is_list_manager_mailbox(_local_part(addr), name):
+            return RobotVerdict("list", f"{header} is a mailing-list manager ({addr or name.strip()})", header)
+    return _list_notice(msg)
+
+
+def _list_notice(msg: Message, *, robot_sender: bool = False) -> RobotVerdict | None:
+    """A list manager's administrative notice (moderation, loop alert, probe, rejection,
+    confirmation) that carries no list header: its subject alone says so, or its wording does
+    when a robot sent it (``robot_sender``: the caller already knows)."""
+    lang = list_notice_subject(_decoded_subject(msg))
+    if lang:
+        return RobotVerdict("list", f"subject of a mailing-list manager's notice ({lang})", "Subject")
+    if not (robot_sender or _robot_signs(msg)):
+        return None
+    if list_notice_wording(_decoded_subject(msg)) or list_notice_wording(own_text(msg)):
+        return RobotVerdict("list", "a mailing-list manager's notice from a robot's address", None)
     return None
+
+
+def _robot_signs(msg: Message) -> bool:
+    """Signs, each too weak to decide alone, that a machine sent the mail: a list's administrative
+    address, the mail system's, a no-reply address, Auto-Submitted, Precedence, X-Loop."""
+    for _header, name, addr in _senders(msg):
+        local = _local_part(addr)
+        if is_list_role_mailbox(local) or _NOREPLY.match(local) or mail_system_sender(local, name):
+            return True
+    return bool(_auto_submitted(msg) or _precedence(msg) or _has(msg, "X-Loop"))
 
 
 def _automated_stage(msg: Message) -> RobotVerdict | None:
@@ -806,6 +707,21 @@ def _automated_stage(msg: Message) -> RobotVerdict | None:
     return None
 
 
+def _list_if_truer(msg: Message, verdict: RobotVerdict) -> RobotVerdict:
+    """List mail wins over verdicts that did not see it.
+
+    The mail system's own address also sends list moderation notices (Microsoft 365 groups): the
+    notice's wording says which it is. A newsletter may be titled "Away: spring walks" or reach us
+    through an Exchange inbox rule (X-Auto-Response-Suppress with X-MS-Exchange-Inbox-Rules-Loop):
+    mail sent to a list is list mail unless it says it is an automatic reply (Auto-Submitted).
+    """
+    if verdict.kind == "bounce_sender" and verdict.header in ("From", "Return-Path", "Sender"):
+        return _list_notice(msg, robot_sender=True) or verdict
+    if verdict.kind == "auto_reply" and verdict.header != "Auto-Submitted":
+        return _list_stage(msg) or verdict
+    return verdict
+
+
 def robot_verdict(
     msg: Message,
     own_addresses: Iterable[str] = (),
@@ -835,5 +751,8 @@ def robot_verdict(
             # defence so one broken rule cannot turn into a crash or skip the rest.
             continue
         if verdict:
-            return verdict
+            try:
+                return _list_if_truer(msg, verdict)
+            except Exception:
+                return verdict
     return None

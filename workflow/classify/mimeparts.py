@@ -1,0 +1,140 @@
+"""Cheap, never-raising reads of a stdlib ``Message``, shared by the robot guards and bounce detection.
+
+It owns how classification reads a message's raw headers, MIME types, its own parts (not those
+of attached messages) and their decoded text. It must not decide anything about the message:
+guards.py and bounces.py do, on what these helpers return. Every helper treats what it cannot
+read as absent, so one broken header or part never stops a classification.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterator
+from email.header import decode_header, make_header
+from email.message import Message
+
+log = logging.getLogger(__name__)
+
+MAX_PARTS = 200  # a report has a handful of parts; stop walking pathological trees early
+MAX_TEXT = 200_000  # notices are short; this bounds regex time on huge bodies
+
+# What a notice's own text is made of: its text parts except the returned original's headers.
+_ORIGINAL_HEADER_TYPES = frozenset({"text/rfc822-headers", "message/global-headers", "message/rfc822-headers"})
+
+
+def raw_header(msg: Message, name: str) -> str:
+    """First *name* header exactly as received (RFC 2047 words undecoded), or "".
+
+    Classification runs on every incoming mail, and with ``email.policy.default`` each ``msg[name]`` /
+    ``get_content_type()`` re-parses the header through the header registry (~0.1 ms a time);
+    the raw value is all the cheap checks need.
+    """
+    wanted = name.lower()
+    try:
+        for key, value in msg.raw_items():
+            if key.lower() == wanted:
+                return str(value)
+    except Exception:  # noqa: BLE001 - unreadable headers count as absent
+        log.debug("unreadable %s header", name, exc_info=True)
+    return ""
+
+
+def content_type(part: Message) -> str:
+    """Lowercased MIME type with the stdlib's fallback rules, parsed cheaply from the raw header."""
+    ctype = raw_header(part, "Content-Type").split(";", 1)[0].strip().lower()
+    if ctype.count("/") != 1:
+        # RFC 2045: missing or invalid means the default (text/plain, message/rfc822 in a digest).
+        return part.get_default_type()
+    return ctype
+
+
+def decode_words(value: str) -> str:
+    """Header text for matching: RFC 2047 words decoded, raw 8-bit (kept by the parser as
+    surrogate escapes) read as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:  # noqa: BLE001 - undecodable encoded words: match on the raw text instead
+        log.debug("undecodable encoded words in %r", value, exc_info=True)
+        return value
+
+
+def own_parts(msg: Message) -> Iterator[Message]:
+    """Walk the message's own MIME tree without descending into attached messages.
+
+    An attached original (message/rfc822) may itself be a report -- e.g. a person forwarding a bounce
+    as an attachment -- and must not make the outer mail look like one.
+    """
+    stack = [msg]
+    seen = 0
+    while stack and seen < MAX_PARTS:
+        part = stack.pop()
+        seen += 1
+        yield part
+        if content_type(part).startswith("multipart/") and part.is_multipart():
+            payload = part.get_payload()
+            if isinstance(payload, list):
+                stack.extend(reversed([p for p in payload if isinstance(p, Message)]))
+
+
+def part_text(part: Message) -> str:
+    """A leaf part's payload decoded with its charset (UTF-8 when unknown), at most MAX_TEXT."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return ""
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = payload.decode(charset, "replace")
+    except (LookupError, UnicodeError):
+        text = payload.decode("utf-8", "replace")
+    return text[:MAX_TEXT]
+
+
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^>]*)?/?>|<!--.*?-->", re.DOTALL)
+
+
+def html_to_text(text: str) -> str:
+    # Only tags with a plain tag name are removed, so "<user@example.com>" survives.
+    text = re.sub(r"(?i)<br\s*/?>|</(?:p|div|tr|li|h\d)>", "\n", text)
+    return html.unescape(_HTML_TAG.sub(" ", text))
+
+
+def own_text(msg: Message) -> str:
+    """Decoded text of the message's own (non-attached) text parts; HTML only when there is no plain
+    text. Kept on the message: the robot guards and bounce detection both read it."""
+    text = msg.__dict__.get("_callflow_own_text")
+    if text is None:
+        text = msg.__dict__["_callflow_own_text"] = _own_text(msg)
+    return text
+
+
+def _own_text(msg: Message) -> str:
+    chunks: list[str] = []
+    html_chunks: list[str] = []
+    for part in own_parts(msg):
+        ctype = content_type(part)
+        broken_multipart = ctype.startswith("multipart/") and not part.is_multipart()
+        if not ctype.startswith("text/") and not broken_multipart:
+            continue
+        if ctype in _ORIGINAL_HEADER_TYPES:
+            continue
+        if part is not msg and part.get_content_disposition() == "attachment":
+            continue
+        try:
+            text = part_text(part)
+        except Exception:  # noqa: BLE001 - an undecodable part is an empty one
+            log.debug("undecodable %s part", ctype, exc_info=True)
+            continue
+        if ctype == "text/html":
+            html_chunks.append(html_to_text(text))
+        else:
+            chunks.append(text)
+    # HTML alternatives repeat the plain text; use them only for HTML-only notices.
+    return "\n".join(chunks or html_chunks)
