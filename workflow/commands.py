@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import config as config_mod
 from . import outbox as outbox_mod
 from . import views
 from .classify import ClassifyContext, classify
@@ -157,7 +158,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when everything works, 1 when anything does not (the config included: finding
-    problems is this command's job, so an invalid config is a finding, not a usage error)."""
+    problems is this command's job, so an invalid config is a finding, not a usage error).
+
+    A warning (the event is over) is printed but does not fail the check: the config still
+    works, and callflow keeps handling the mail that arrives after an event.
+    """
     try:
         cfg = load_config(args)
         from .classify.rules import load_rules
@@ -169,6 +174,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"config FAILED: {exc}", file=sys.stderr)
         return 1
     print(f"config ok: {cfg.source} ({len(kinds)} mail templates, rules in {cfg.rules_dir})")
+    for warning in config_mod.warnings_at(cfg, make_clock(args, cfg).now()):
+        print(f"config warning: {warning}", file=sys.stderr)
     problems = 0
     for name, probe in (("mailbox", _check_mailbox), ("smtp", _check_smtp)):
         try:
