@@ -11,7 +11,7 @@ from . import config as config_mod
 from . import outbox as outbox_mod
 from . import views
 from .classify import ClassifyContext, classify
-from .cli import load_config, make_clock, print_csv, print_json
+from .cli import clock_in, load_config, make_clock, print_csv, print_json
 from .config import Config
 from .daemon import Daemon, run_once, send_outbox
 from .errors import CallflowError, ConfigError, MailboxError, TransportError, UsageError
@@ -338,4 +338,19 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     return run_demo(args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .starter import TIMEZONE, write_starter
+
+    today = clock_in(args, TIMEZONE).now().astimezone(TIMEZONE).date()
+    made = write_starter(Path(args.directory), today, force=args.force)
+    if made.backup:
+        print(f"kept the previous config as {made.backup}")
+    print(f"wrote {made.config_path}: a starter that works as it is; replace the values marked REPLACE")
+    print(f"Maildirs: {made.inbox} (incoming: mail dropped into new/ is read), "
+          f"{made.outgoing} (what callflow sends lands in new/)")
+    print(f"next: callflow --config {made.config_path} check")
+    print(f"      callflow --config {made.config_path} run --once")
+    return 0
 
