@@ -82,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--once", action="store_true", help="handle everything pending, send, exit")
     run.add_argument("--digest", action="store_true",
                      help="with --once: also send the daily digest when it is due (for cron)")
-    demo = _add(sub, "demo", c.cmd_demo, "a self-contained tour on temporary Maildirs")
+    demo = _add(sub, "demo", c.cmd_demo,
+                "a self-contained tour on temporary Maildirs (the shipped example event; works anywhere)")
     demo.add_argument("--keep", metavar="DIR", help="keep the demo's files in DIR instead of a temp dir")
     init = _add(sub, "init", c.cmd_init,
                 "start a new call: write a commented starter config.yaml and its Maildir folders")

@@ -14,7 +14,6 @@ import ipaddress
 import os
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -399,16 +398,41 @@ class Config(_Model):
         return self.contact.email.rpartition("@")[2]
 
 
+# Where the installed package's data folders are. They are namespace packages (no __init__.py),
+# for which importlib.resources gives a MultiplexedPath that is no directory name: the folder
+# beside this module is the same place, as a plain path.
+_INSTALLED = Path(__file__).resolve().parent
+
+
 def _shipped(name: str) -> Path:
     """The copy of templates/ or mailbox_rules/ that came with callflow.
 
     In a source checkout (and an editable install run from it) the top-level folders are
     used directly; an installed wheel carries them as the workflow.<name> package.
     """
-    checkout = Path(__file__).resolve().parent.parent / name
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files(f"workflow.{name}")))
+    checkout = _source_checkout()
+    if checkout is not None and (checkout / name).is_dir():
+        return checkout / name
+    return _INSTALLED / name
+
+
+def example_config() -> Path:
+    """The example config.yaml that came with callflow: the reference meeting of the SPEC.
+
+    The repository's top-level config.yaml is the one copy; a wheel carries that same file as
+    workflow/example/config.yaml (pyproject.toml maps it, nothing copies it).
+    """
+    checkout = _source_checkout()
+    if checkout is not None and (checkout / DEFAULT_CONFIG).is_file():
+        return checkout / DEFAULT_CONFIG
+    return _INSTALLED / "example" / DEFAULT_CONFIG
+
+
+def _source_checkout() -> Path | None:
+    # An installed wheel sits in site-packages, where another package may have dropped a
+    # config.yaml or templates/ of its own: only a folder with pyproject.toml is callflow's checkout.
+    root = _INSTALLED.parent
+    return root if (root / "pyproject.toml").is_file() else None
 
 
 def meaning_problems(config: Config) -> list[tuple[str, str]]:
