@@ -85,6 +85,13 @@ def test_init_refuses_to_overwrite_a_config_unless_forced(tmp_path: Path, capsys
     assert (tmp_path / "config.yaml.bak.2").read_text(encoding="utf-8") == starter
 
 
+def test_init_is_told_where_by_its_directory_not_by_config(tmp_path: Path, capsys) -> None:
+    assert main(["--config", str(tmp_path / "call" / "config.yaml"), "init"]) == 2
+    assert capsys.readouterr().err == (f"callflow: error: init: writes DIR/config.yaml; name the directory "
+                                       f"(callflow init {tmp_path / 'call'}), not --config\n")
+    assert not (tmp_path / "call").exists()
+
+
 def test_init_into_a_path_that_is_a_file_is_one_line(tmp_path: Path, capsys) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("x", encoding="utf-8")

@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", metavar="DIR", help="keep the demo's files in DIR instead of a temp dir")
     init = _add(sub, "init", c.cmd_init,
                 "start a new call: write a commented starter config.yaml and its Maildir folders")
-    init.add_argument("directory", nargs="?", default=".", metavar="DIR",
+    init.add_argument("directory", nargs="?", metavar="DIR",
                       help="where to write config.yaml (default: the current directory; created when missing)")
     init.add_argument("--force", action="store_true",
                       help="replace an existing config.yaml (the old one is kept as config.yaml.bak)")

@@ -343,8 +343,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from .starter import TIMEZONE, write_starter
 
+    if args.directory is None and args.config:
+        # init writes a config, it does not read one: the file goes where DIR says.
+        raise UsageError(f"init: writes DIR/config.yaml; name the directory (callflow init "
+                         f"{Path(args.config).parent}), not --config")
     today = clock_in(args, TIMEZONE).now().astimezone(TIMEZONE).date()
-    made = write_starter(Path(args.directory), today, force=args.force)
+    made = write_starter(Path(args.directory or "."), today, force=args.force)
     if made.backup:
         print(f"kept the previous config as {made.backup}")
     print(f"wrote {made.config_path}: a starter that works as it is; replace the values marked REPLACE")
