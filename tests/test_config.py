@@ -53,6 +53,155 @@ def test_config_errors_name_the_key(tmp_path: Path, change, expected: str) -> No
     assert expected in message
 
 
+def _renamed(where: tuple[str | int, ...], old: str, new: str):
+    """A change that misspells one key of the mapping at ``where`` (keys and list indices)."""
+
+    def change(d: dict) -> None:
+        mapping = d
+        for step in where:
+            mapping = mapping[step]
+        mapping[new] = mapping.pop(old)
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (_renamed(("event",), "capacity", "capacty"), "event.capacty: unknown key — did you mean 'capacity'?"),
+        (_renamed(("event",), "survey_deadline", "deadline"),
+         "event.deadline: unknown key — did you mean 'survey_deadline'?"),
+        (_renamed((), "event", "evnt"), "evnt: unknown key — did you mean 'event'?"),
+        (_renamed((), "organisers", "organizers"), "organizers: unknown key — did you mean 'organisers'?"),
+        (_renamed(("contact",), "address", "adress"), "contact.adress: unknown key — did you mean 'address'?"),
+        (_renamed(("organisers", 0), "email", "emial"),
+         "organisers.0.emial: unknown key — did you mean 'email'?"),
+        (_renamed(("event", "sessions", 1), "start", "strat"),
+         "event.sessions.1.strat: unknown key — did you mean 'start'?"),
+        (_renamed(("mailbox",), "path", "paht"), "mailbox.paht: unknown key — did you mean 'path'?"),
+        (_renamed(("digest",), "time", "tim"), "digest.tim: unknown key — did you mean 'time'?"),
+        (lambda d: d.update(reminder={"deadline_days_before": 3}),
+         "reminder: unknown key — did you mean 'reminders'?"),
+        (lambda d: d.update(reminders={"deadline_day_before": 3}),
+         "reminders.deadline_day_before: unknown key — did you mean 'deadline_days_before'?"),
+    ],
+)
+def test_a_misspelt_key_is_named_with_the_key_it_was_meant_to_be(tmp_path: Path, change, expected: str) -> None:
+    data = base_config(tmp_path)
+    change(data)
+    path = write_config(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    # One problem, not two: the required key the typo was meant to be is not reported as missing.
+    assert str(err.value) == f"{path}: {expected}"
+
+
+def test_a_typo_is_preferred_over_other_problems_and_they_are_counted(tmp_path: Path) -> None:
+    data = base_config(tmp_path)
+    data["mailbox"]["poll_seconds"] = "often"
+    data["event"]["capacty"] = data["event"].pop("capacity")
+    path = write_config(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    assert str(err.value) == (f"{path}: event.capacty: unknown key — did you mean 'capacity'? "
+                              "(and 1 more problem(s))")
+
+
+def test_an_unknown_key_like_no_other_is_just_unknown(tmp_path: Path) -> None:
+    data = base_config(tmp_path)
+    data["event"]["seats"] = data["event"].pop("capacity")
+    path = write_config(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    # Nothing close to "seats": both problems stand, in pydantic's order.
+    assert str(err.value) == f"{path}: event.capacity: required key is missing (and 1 more problem(s))"
+
+
+def _sessions(*spans: tuple[str, str]):
+    return lambda d: d["event"].update(sessions=[{"start": a, "end": b} for a, b in spans])
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda d: d["event"].update(survey_deadline="2022-03-30"),
+         "event.survey_deadline: 2022-03-30 23:59 is not before the first session starts (2022-03-24 13:30); "
+         "the survey must close before the event"),
+        # A date means the end of that day: a deadline on the first day of the event is during it.
+        (lambda d: d["event"].update(survey_deadline="2022-03-24"),
+         "event.survey_deadline: 2022-03-24 23:59 is not before the first session starts"),
+        (lambda d: d["event"].update(survey_deadline="2022-03-24T14:00"),
+         "event.survey_deadline: 2022-03-24 14:00 is not before the first session starts"),
+        (_sessions(("2022-03-25T13:30", "2022-03-25T16:30"), ("2022-03-24T13:30", "2022-03-24T16:30")),
+         "event.sessions.1: starts 2022-03-24 13:30, before the session listed above it (2022-03-25 13:30); "
+         "list the sessions in chronological order"),
+        (_sessions(("2022-03-24T13:30", "2022-03-24T16:30"), ("2022-03-24T16:00", "2022-03-24T18:00")),
+         "event.sessions.1: starts 2022-03-24 16:00, before the previous session ends (2022-03-24 16:30); "
+         "sessions must not overlap"),
+        (_sessions(("2022-03-24T16:30", "2022-03-24T13:30")),
+         "event.sessions.0: ends 2022-03-24 13:30, not after it starts (2022-03-24 16:30)"),
+        # An offset is honoured: 12:00Z is 13:00 in Brussels, inside the first session.
+        (_sessions(("2022-03-24T12:30", "2022-03-24T16:30"), ("2022-03-24T12:00:00+00:00", "2022-03-24T18:00")),
+         "event.sessions.1: starts 2022-03-24 13:00, before the previous session ends (2022-03-24 16:30)"),
+        (lambda d: d.update(reminders={"deadline_days_before": 0}),
+         "reminders.deadline_days_before: 0 would never send a reminder; use 1 to 30 "
+         "(reminders.enabled: false switches reminders off)"),
+        (lambda d: d.update(reminders={"event_days_before": 31}),
+         "reminders.event_days_before: 31 days is too long for a reminder; use 1 to 30"),
+        (lambda d: d.update(reminders={"nudge_after_days": -2}),
+         "reminders.nudge_after_days: -2 would never send a reminder"),
+    ],
+)
+def test_a_config_must_describe_a_possible_call(tmp_path: Path, change, expected: str) -> None:
+    data = base_config(tmp_path)
+    change(data)
+    path = write_config(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: {expected}")
+
+
+def test_several_meaning_problems_are_counted(tmp_path: Path) -> None:
+    data = base_config(tmp_path)
+    data["event"]["survey_deadline"] = "2022-04-01"
+    _sessions(("2022-03-25T13:30", "2022-03-25T16:30"), ("2022-03-24T13:30", "2022-03-24T16:30"))(data)
+    with pytest.raises(ConfigError, match=r"event\.sessions\.1: .* \(and 1 more problem\(s\)\)$"):
+        config_mod.load(write_config(tmp_path, data))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Back to back is not an overlap; the deadline may be the day before; the bounds are inclusive.
+        _sessions(("2022-03-24T09:00", "2022-03-24T12:00"), ("2022-03-24T12:00", "2022-03-24T15:00")),
+        lambda d: d["event"].update(survey_deadline="2022-03-23"),
+        lambda d: d["event"].update(survey_deadline="2022-03-24T13:29"),
+        lambda d: d.update(reminders={"deadline_days_before": 1, "event_days_before": 30, "nudge_after_days": 30}),
+    ],
+)
+def test_sensible_edges_are_accepted(tmp_path: Path, change) -> None:
+    data = base_config(tmp_path)
+    change(data)
+    config_mod.load(write_config(tmp_path, data))
+
+
+def test_check_warns_when_the_event_is_over_and_still_passes(tmp_path: Path, capsys) -> None:
+    path = write_config(tmp_path, base_config(tmp_path))
+    assert main(["--config", str(path), "--now", "2022-03-25T16:31", "check"]) == 0
+    captured = capsys.readouterr()
+    assert "config ok" in captured.out
+    assert captured.err == ("config warning: event.sessions: the last session ended 2022-03-25 16:30 "
+                            "(Europe/Brussels); this config describes an event that is over\n")
+    # During the last session the event is not over yet.
+    assert main(["--config", str(path), "--now", "2022-03-25T16:29", "check"]) == 0
+    assert capsys.readouterr().err == ""
+    # Without --now the real clock decides: the reference meeting of 2022 is over.
+    assert main(["--config", str(path), "check"]) == 0
+    assert "describes an event that is over" in capsys.readouterr().err
+
+
 def test_security_none_allowed_on_loopback(tmp_path: Path) -> None:
     data = base_config(tmp_path)
     data["smtp"] = {"backend": "smtp", "host": "127.0.0.1", "port": 2525, "security": "none"}
@@ -89,7 +238,9 @@ def test_config_from_environment_variable(tmp_path: Path, monkeypatch, capsys) -
 def test_unknown_command_and_bad_now(tmp_path: Path, capsys) -> None:
     path = write_config(tmp_path, base_config(tmp_path))
     assert main(["--config", str(path), "frobnicate"]) == 2
-    assert capsys.readouterr().err.count("\n") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("callflow: error: unknown command 'frobnicate' (choose from run, demo, init, check, ")
+    assert err.count("\n") == 1 and "callflow: error: callflow" not in err
     assert main(["--config", str(path), "--now", "yesterday", "status"]) == 2
     assert "--now: not an ISO datetime" in capsys.readouterr().err
 

@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import config as config_mod
 from . import outbox as outbox_mod
 from . import views
 from .classify import ClassifyContext
-from .cli import load_config, make_clock, print_csv, print_json
+from .cli import clock_in, load_config, make_clock, print_csv, print_json
 from .config import Config
 from .daemon import Daemon, run_once, send_outbox
 from .errors import CallflowError, ConfigError, MailboxError, TransportError, UsageError
@@ -157,7 +158,11 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when everything works, 1 when anything does not (the config included: finding
-    problems is this command's job, so an invalid config is a finding, not a usage error)."""
+    problems is this command's job, so an invalid config is a finding, not a usage error).
+
+    A warning (the event is over) is printed but does not fail the check: the config still
+    works, and callflow keeps handling the mail that arrives after an event.
+    """
     try:
         cfg = load_config(args)
         from .classify.rules import load_rules
@@ -169,6 +174,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"config FAILED: {exc}", file=sys.stderr)
         return 1
     print(f"config ok: {cfg.source} ({len(kinds)} mail templates, rules in {cfg.rules_dir})")
+    for warning in config_mod.warnings_at(cfg, make_clock(args, cfg).now()):
+        print(f"config warning: {warning}", file=sys.stderr)
     problems = 0
     for name, probe in (("mailbox", _check_mailbox), ("smtp", _check_smtp)):
         try:
@@ -331,4 +338,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     return run_demo(args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .starter import TIMEZONE, write_starter
+
+    if args.directory is None and args.config:
+        # init writes a config, it does not read one: the file goes where DIR says.
+        raise UsageError(f"init: writes DIR/config.yaml; name the directory (callflow init "
+                         f"{Path(args.config).parent}), not --config")
+    today = clock_in(args, TIMEZONE).now().astimezone(TIMEZONE).date()
+    made = write_starter(Path(args.directory or "."), today, force=args.force)
+    if made.backup:
+        print(f"kept the previous config as {made.backup}")
+    print(f"wrote {made.config_path}: a starter that works as it is; replace the values marked REPLACE")
+    print(f"Maildirs: {made.inbox} (incoming: mail dropped into new/ is read), "
+          f"{made.outgoing} (what callflow sends lands in new/)")
+    print(f"next: callflow --config {made.config_path} check")
+    print(f"      callflow --config {made.config_path} run --once")
+    return 0
 

@@ -1,7 +1,11 @@
-"""config.yaml as pydantic models: load, validate, resolve paths.
+"""config.yaml as pydantic models: load, validate, resolve paths; and what the values must mean.
 
 Every validation problem becomes one ConfigError line naming the file and the key, e.g.
-``config.yaml: mailbox.port: Input should be a valid integer``.
+``config.yaml: mailbox.port: Input should be a valid integer`` or ``config.yaml: event.capacty:
+unknown key — did you mean 'capacity'?`` (see ``config_errors``). Beyond types, a config must
+describe a possible call: the survey closes before the first session, sessions are in order and
+do not overlap, reminder windows are within sensible bounds (``meaning_problems``). Facts about
+the config relative to today (the event is over) are warnings for ``check``, not errors.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ import ipaddress
 import os
 from datetime import date, datetime, time, timedelta
 from email.utils import parseaddr
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from .config_errors import describe
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "config.yaml"
@@ -96,8 +100,6 @@ class Event(_Model):
                 session.start = session.start.replace(tzinfo=tz)
             if session.end.tzinfo is None:
                 session.end = session.end.replace(tzinfo=tz)
-            if session.end <= session.start:
-                raise ValueError(f"session ending {session.end.isoformat()} ends before it starts")
         deadline = self.survey_deadline
         if not isinstance(deadline, datetime):
             # A date means the end of that day in the event's timezone.
@@ -308,11 +310,28 @@ class Waitlist(_Model):
     auto_promote: bool = False
 
 
+# Reminder windows, in days. 0 would never fire (the window would close as it opens): switching
+# reminders off is `enabled: false`. Beyond REMINDER_DAYS_MAX a reminder is an announcement, and
+# since nobody is reminded who wrote or confirmed inside the window, a long window reminds almost
+# nobody; an unanswered invitation nudged after more than a month is no nudge either.
+REMINDER_DAYS_MAX = 30
+
+
 class Reminders(_Model):
-    deadline_days_before: int = Field(default=3, ge=0)  # to people who inquired but did not apply
-    event_days_before: int = Field(default=2, ge=0)  # to confirmed participants
-    nudge_after_days: int = Field(default=5, ge=1)  # invited, no answer yet
+    deadline_days_before: int = 3  # to people who inquired but did not apply
+    event_days_before: int = 2  # to confirmed participants
+    nudge_after_days: int = 5  # invited, no answer yet
     enabled: bool = True
+
+    @field_validator("deadline_days_before", "event_days_before", "nudge_after_days")
+    @classmethod
+    def _sensible_days(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(f"{value} would never send a reminder; use 1 to {REMINDER_DAYS_MAX} "
+                             "(reminders.enabled: false switches reminders off)")
+        if value > REMINDER_DAYS_MAX:
+            raise ValueError(f"{value} days is too long for a reminder; use 1 to {REMINDER_DAYS_MAX}")
+        return value
 
 
 class Retention(_Model):
@@ -383,28 +402,82 @@ class Config(_Model):
         return self.contact.email.rpartition("@")[2]
 
 
+# Where the installed package's data folders are. They are namespace packages (no __init__.py),
+# for which importlib.resources gives a MultiplexedPath that is no directory name: the folder
+# beside this module is the same place, as a plain path.
+_INSTALLED = Path(__file__).resolve().parent
+
+
 def _shipped(name: str) -> Path:
     """The copy of templates/ or mailbox_rules/ that came with callflow.
 
     In a source checkout (and an editable install run from it) the top-level folders are
     used directly; an installed wheel carries them as the workflow.<name> package.
     """
-    checkout = Path(__file__).resolve().parent.parent / name
-    if checkout.is_dir():
-        return checkout
-    return Path(str(resources.files(f"workflow.{name}")))
+    checkout = _source_checkout()
+    if checkout is not None and (checkout / name).is_dir():
+        return checkout / name
+    return _INSTALLED / name
 
 
-def _format_error(source: str, err: ValidationError) -> str:
-    first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-after"))
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif first["type"] == "missing":
-        msg = "required key is missing"
-    more = f" (and {len(err.errors()) - 1} more problem(s))" if len(err.errors()) > 1 else ""
-    return f"{source}: {loc or '(top level)'}: {msg}{more}"
+def example_config() -> Path:
+    """The example config.yaml that came with callflow: the reference meeting of the SPEC.
+
+    The repository's top-level config.yaml is the one copy; a wheel carries that same file as
+    workflow/example/config.yaml (pyproject.toml maps it, nothing copies it).
+    """
+    checkout = _source_checkout()
+    if checkout is not None and (checkout / DEFAULT_CONFIG).is_file():
+        return checkout / DEFAULT_CONFIG
+    return _INSTALLED / "example" / DEFAULT_CONFIG
+
+
+def _source_checkout() -> Path | None:
+    # An installed wheel sits in site-packages, where another package may have dropped a
+    # config.yaml or templates/ of its own: only a folder with pyproject.toml is callflow's checkout.
+    root = _INSTALLED.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def meaning_problems(config: Config) -> list[tuple[str, str]]:
+    """(key, problem) for every value that is well-typed but cannot describe a real call."""
+    event = config.event
+
+    def when(moment: datetime) -> str:
+        return _when(moment, event)
+
+    problems: list[tuple[str, str]] = []
+    previous: Session | None = None
+    for index, session in enumerate(event.sessions):
+        key = f"event.sessions.{index}"
+        if session.end <= session.start:
+            problems.append((key, f"ends {when(session.end)}, not after it starts ({when(session.start)})"))
+        elif previous is not None and session.start < previous.start:
+            problems.append((key, f"starts {when(session.start)}, before the session listed above it "
+                                  f"({when(previous.start)}); list the sessions in chronological order"))
+        elif previous is not None and session.start < previous.end:
+            problems.append((key, f"starts {when(session.start)}, before the previous session ends "
+                                  f"({when(previous.end)}); sessions must not overlap"))
+        previous = session
+    first_start = min(s.start for s in event.sessions)
+    if event.deadline >= first_start:
+        problems.append(("event.survey_deadline", f"{when(event.deadline)} is not before the first session starts "
+                                                  f"({when(first_start)}); the survey must close before the event"))
+    return problems
+
+
+def warnings_at(config: Config, now: datetime) -> list[str]:
+    """Facts worth a second look that do not make the config invalid (shown by ``check``)."""
+    event = config.event
+    last_end = max(s.end for s in event.sessions)
+    if last_end <= now:
+        return [f"event.sessions: the last session ended {_when(last_end, event)} ({event.timezone}); "
+                "this config describes an event that is over"]
+    return []
+
+
+def _when(moment: datetime, event: Event) -> str:
+    return moment.astimezone(event.tz).strftime("%Y-%m-%d %H:%M")
 
 
 def load(path: str | os.PathLike[str]) -> Config:
@@ -433,7 +506,12 @@ def from_dict(data: dict, base: Path, source: Path | None = None) -> Config:
     try:
         config = Config.model_validate(data)
     except ValidationError as err:
-        raise ConfigError(_format_error(name, err)) from None
+        raise ConfigError(f"{name}: {describe(err, Config)}") from None
+    problems = meaning_problems(config)
+    if problems:
+        key, problem = problems[0]
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise ConfigError(f"{name}: {key}: {problem}{more}")
     base = base.resolve()
 
     def resolve(p: Path | None) -> Path | None:

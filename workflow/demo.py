@@ -1,8 +1,9 @@
 """`callflow demo`: the whole pipeline on temporary Maildirs with realistic sample mail.
 
-It copies the shipped config's event into a config whose mailbox, outgoing mail and state
-live in a temporary directory, drops a handful of typical mails into the inbox, runs one
-pass with the clock fixed before the survey deadline, and prints what callflow did.
+It copies an event (the example config shipped with callflow, or the one --config names) into
+a config whose mailbox, outgoing mail and state live in a temporary directory, drops a handful
+of typical mails into the inbox, runs one pass with the clock fixed nine days before the survey
+deadline, and prints what callflow did. It needs no config.yaml in the current directory.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import argparse
 import email
 import logging
+import os
 import shutil
 import tempfile
+from datetime import datetime, timedelta
 from email import policy
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import yaml
@@ -22,20 +25,20 @@ import yaml
 from . import views
 from .cli import load_config
 from .clock import Clock
-from .config import from_dict
-from .daemon import run_once
-from .errors import ConfigError
+from .config import Config, example_config, from_dict, load
+from .daemon import PassReport, run_once
+from .digest_job import KIND as DIGEST_KIND
 from .mailbox.maildir import ensure_maildir
 from .pipeline import Runtime
 from .store import Store
 
 
-def _mail(sender: str, subject: str, body: str, when: str, **headers: str) -> bytes:
+def _mail(sender: str, subject: str, body: str, when: datetime, **headers: str) -> bytes:
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = headers.pop("to", "Working group contact <contact@callflow.example.org>")
     msg["Subject"] = subject
-    msg["Date"] = when
+    msg["Date"] = format_datetime(when)
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].rstrip(">"))
     for key, value in headers.items():
         msg[key.replace("_", "-")] = value
@@ -43,31 +46,58 @@ def _mail(sender: str, subject: str, body: str, when: str, **headers: str) -> by
     return msg.as_bytes()
 
 
-def sample_mails(contact: str, survey_sender: str) -> list[tuple[str, bytes]]:
-    day = "Tue, 01 Mar 2022 "
+def sample_mails(contact: str, survey_sender: str, day: datetime) -> list[tuple[str, bytes]]:
+    """The demo's inbox, delivered on the morning of ``day``."""
+
+    def at(hour: int, minute: int) -> datetime:
+        return day.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
     return [
         ("an inquiry", _mail(
             "Maria Keller <maria.keller@example.net>", "Participation in the working group meeting",
             "Dear contact person,\n\nI work in probation services and would like to take part in the\n"
             "working group meeting. How do I apply?\n\nBest regards,\nMaria Keller\n",
-            day + "09:12:00 +0100", User_Agent="Mozilla Thunderbird", to=contact)),
+            at(9, 12), User_Agent="Mozilla Thunderbird", to=contact)),
         ("a survey notification", _mail(
             f"Survey tool <{survey_sender}>", "New response: working group meeting 2022",
             "A new response was submitted.\n\nResponse ID: 1042\nFull name: Jonas Peeters\n"
             "Email address: jonas.peeters@example.org\nOrganisation: Exit Programme Flanders\n"
             "Country: Belgium\nField of work: Exit work with young adults,\n  family counselling\n",
-            day + "10:03:00 +0100", Auto_Submitted="auto-generated", to=contact)),
+            at(10, 3), Auto_Submitted="auto-generated", to=contact)),
         ("an out-of-office reply", _mail(
             "Pieter de Vries <p.devries@example.com>", "Automatic reply: Working group meeting",
             "I am out of the office until 7 March with limited access to e-mail.\n",
-            day + "10:20:00 +0100", Auto_Submitted="auto-replied", X_Auto_Response_Suppress="All", to=contact)),
+            at(10, 20), Auto_Submitted="auto-replied", X_Auto_Response_Suppress="All", to=contact)),
         ("a mailing-list post", _mail(
             "Practitioners network <news@lists.example.com>", "[network] Monthly newsletter",
-            "This month in the network: ...\n", day + "11:00:00 +0100",
+            "This month in the network: ...\n", at(11, 0),
             List_Id="<practitioners.lists.example.com>", Precedence="list",
             List_Unsubscribe="<mailto:leave@lists.example.com>", to=contact)),
         ("the same survey notification delivered twice", b""),
     ]
+
+
+def _demo_now(cfg: Config) -> datetime:
+    """Noon, nine days before the survey closes: the call is open and nothing is due yet."""
+    before = cfg.event.deadline.astimezone(cfg.event.tz) - timedelta(days=9)
+    return before.replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+def pass_summary(report: PassReport) -> str:
+    """What one pass did, in numbers that add up: every mail read, every mail sent (the digest
+    goes to each organiser; everything else the demo sends answers a mail)."""
+    intake = report.intake
+    read = intake.handled + intake.duplicates
+    digests = sum(1 for entry in report.sent.sent if entry["kind"] == DIGEST_KIND)
+    answers = len(report.sent.sent) - digests
+    duplicates = f" ({intake.duplicates} of them a second delivery, acted on once)" if intake.duplicates else ""
+    sent = f"{_n(answers, 'answer')} and {_n(digests, 'digest')} (one per organiser)" if digests else _n(answers, "answer")
+    return (f"read {_n(read, 'mail')}{duplicates}; queued {_n(intake.queued, 'answer')}; "
+            f"sent {_n(len(report.sent.sent), 'mail')}: {sent}")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -75,9 +105,9 @@ def run_demo(args: argparse.Namespace) -> int:
         # The tour prints its own account; per-message log lines would only clutter it.
         for name in ("callflow", "workflow"):
             logging.getLogger(name).setLevel(logging.WARNING)
-    base = load_config(args) if args.config or Path("config.yaml").exists() else None
-    if base is None:
-        raise ConfigError("demo: no config.yaml here; pass --config with the shipped example")
+    # The tour runs on the example shipped with callflow, from any directory; --config (or
+    # CALLFLOW_CONFIG) tours another event instead.
+    base = load_config(args) if args.config or os.environ.get("CALLFLOW_CONFIG") else load(example_config())
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="callflow-demo-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -92,7 +122,8 @@ def run_demo(args: argparse.Namespace) -> int:
         inbox = cfg.mailbox.path
         assert inbox is not None
         ensure_maildir(inbox)
-        mails = sample_mails(cfg.contact.email, (cfg.survey.senders or ["survey@surveys.example.org"])[0])
+        now = _demo_now(cfg)
+        mails = sample_mails(cfg.contact.email, (cfg.survey.senders or ["survey@surveys.example.org"])[0], now)
         mails[-1] = (mails[-1][0], mails[1][1])
         for i, (_, raw) in enumerate(mails):
             (inbox / "new" / f"{1646125000 + i}.demo{i}.callflow").write_bytes(raw)
@@ -100,11 +131,9 @@ def run_demo(args: argparse.Namespace) -> int:
         print("Dropped into the inbox:")
         for what, _ in mails:
             print(f"  - {what}")
-        now = cfg.event.deadline.replace(year=2022, month=3, day=1, hour=12, minute=0, second=0, microsecond=0)
         rt = Runtime(cfg, Clock(now), Store(cfg.storage.path))
         report = run_once(rt, digest=True)
-        print(f"\nOne pass at {now.isoformat()}: handled {report.intake.handled}, "
-              f"{report.intake.duplicates} duplicate, queued {report.intake.queued}, sent {len(report.sent.sent)}.")
+        print(f"\nOne pass at {now.isoformat()}: {pass_summary(report)}.")
         status = views.status(cfg, rt.store)
         print("\nStatus:")
         for state, n in status["counts"].items():

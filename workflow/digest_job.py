@@ -16,6 +16,8 @@ from .decide import AUTO_GENERATED
 from .digest import digest_context, token_context
 from .store import Store
 
+KIND = "digest"
+
 
 def _since(store: Store) -> datetime | None:
     last = store.meta.get("last_digest_at")
@@ -51,7 +53,7 @@ def queue_digest(config: Config, store: Store, now: datetime, *, force: bool = F
         entry = outbox.enqueue(
             store,
             key=f"digest:{stamp}:{person.email}",
-            kind="digest",
+            kind=KIND,
             to=person.email,
             to_name=person.name,
             applicant=None,
