@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import lifecycle, outbox
+from . import lifecycle, outbox, survey_auth
 from .classify import Classification, intents
 from .config import Config
 from .lifecycle import Flag, State
@@ -34,6 +34,11 @@ class Decision:
     state_change: str | None = None
     queued: list[str] = field(default_factory=list)  # outbox kinds queued
     note: str = ""
+
+
+def _has_written(record: dict[str, Any]) -> bool:
+    """The person sent callflow mail themselves (every handled mail of theirs is a "mail" event)."""
+    return any(h.get("event") == "mail" for h in record.get("history", []))
 
 
 def reply_subject(subject: str, fallback: str) -> str:
@@ -154,6 +159,11 @@ class Decider:
         return mailcommands.execute(self.config, self.store, mail, self.now)
 
     def _on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
+        refused = survey_auth.refusal(self.config, cls)
+        if refused is not None:
+            # Possibly forged: nobody is recorded or written to; the digest lists it.
+            survey_auth.record(self.store, mail, cls, self.now, refused)
+            return Decision(ATTENTION, note=f"survey notification {refused}")
         email = cls.applicant_email
         if not email:
             return Decision(ATTENTION, note=f"survey notification without a usable address: {cls.reason}")
@@ -198,8 +208,12 @@ class Decider:
         if mail_kind and acknowledge:
             kind = "ack_late_application" if late else "ack_application"
             # Once per applicant: a duplicate or updated response is not acknowledged again.
+            # Someone who never wrote to us may not know their address was given: such
+            # acknowledgements are rate-limited per hour when sent (outbox.FIRST_CONTACT).
+            first_contact = None if _has_written(record) else {outbox.FIRST_CONTACT: True}
             self.queue(
-                decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED
+                decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED,
+                extra=first_contact,
             )
         return decision
 

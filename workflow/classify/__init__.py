@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import authresults
+from ..addresses import address_pairs
 from ..parse import ParsedMail
 from . import bounces, feedback, guards, intents, itip, rules, survey
 
@@ -45,6 +47,9 @@ class Classification:
     survey_extra: dict[str, str] = field(default_factory=dict)
     calendar: dict[str, Any] | None = None
     folder: str | None = None  # a rule's explicit target folder
+    # Survey notifications: did a trusted server see DKIM/DMARC pass for the sender? Read here,
+    # where the whole message is at hand (decisions may get a slimmed copy without headers).
+    authentication: authresults.Verdict | None = None
 
     def as_json(self, file: str) -> dict[str, Any]:
         """The shape `callflow classify --json` prints (see SPEC)."""
@@ -59,6 +64,8 @@ class Classification:
             "rule": self.rule,
             "needs_attention": self.needs_attention,
             "reason": self.reason,
+            **({"authentication": {"passed": self.authentication.passed, "reason": self.authentication.reason}}
+               if self.authentication is not None else {}),
         }
 
 
@@ -71,6 +78,7 @@ class ClassifyContext:
     survey_senders: set[str]
     survey_labels: dict[str, str]  # normalised label → canonical field
     rules: list[rules.Rule] = field(default_factory=list)
+    trusted_authserv_ids: frozenset[str] = frozenset()  # whose Authentication-Results are believed
 
     @classmethod
     def from_config(cls, config: Any, rules_dir: Path | None = None) -> ClassifyContext:
@@ -80,6 +88,7 @@ class ClassifyContext:
             survey_senders=set(config.survey.senders),
             survey_labels=survey.build_label_index(config.survey.fields),
             rules=rules.load_rules(rules_dir or config.rules_dir),
+            trusted_authserv_ids=frozenset(config.commands.trusted_authserv_ids),
         )
 
 
@@ -261,11 +270,19 @@ def _classify_survey(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
         applicant_name=response.name,
         survey_fields=response.fields,
         survey_extra=response.extra,
+        authentication=_sender_authentication(mail, ctx),
     )
     if response.problems:
         result.needs_attention = True
         result.reason = "; ".join(response.problems)
     return result
+
+
+def _sender_authentication(mail: ParsedMail, ctx: ClassifyContext) -> authresults.Verdict:
+    if len(address_pairs(mail.header_all("From"))) > 1:
+        # Several From addresses: one is shown to the reader, another may be the one checked.
+        return authresults.Verdict(False, "ambiguous sender (several From addresses)")
+    return authresults.verify(mail.header_all("Authentication-Results"), mail.from_addr, ctx.trusted_authserv_ids)
 
 
 def _classify_applicant(mail: ParsedMail) -> Classification:
