@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import lifecycle, outbox, survey_auth
+from . import lifecycle, outbox
 from .classify import Classification, intents
 from .config import Config
 from .lifecycle import Flag, State
 from .mailbox import ATTENTION, PROCESSED, QUARANTINE
 from .parse import ParsedMail
 from .store import Store
+from .survey_auth import record_refusal, refusal_reason
 
 AUTO_REPLIED = "auto-replied"
 AUTO_GENERATED = "auto-generated"
@@ -34,11 +35,6 @@ class Decision:
     state_change: str | None = None
     queued: list[str] = field(default_factory=list)  # outbox kinds queued
     note: str = ""
-
-
-def _has_written(record: dict[str, Any]) -> bool:
-    """The person sent callflow mail themselves (every handled mail of theirs is a "mail" event)."""
-    return any(h.get("event") == "mail" for h in record.get("history", []))
 
 
 def reply_subject(subject: str, fallback: str) -> str:
@@ -159,10 +155,10 @@ class Decider:
         return mailcommands.execute(self.config, self.store, mail, self.now)
 
     def _on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
-        refused = survey_auth.refusal(self.config, cls)
+        refused = refusal_reason(self.config, cls)
         if refused is not None:
             # Possibly forged: nobody is recorded or written to; the digest lists it.
-            survey_auth.record(self.store, mail, cls, self.now, refused)
+            record_refusal(self.store, mail, cls, self.now, refused)
             return Decision(ATTENTION, note=f"survey notification {refused}")
         email = cls.applicant_email
         if not email:
@@ -210,7 +206,7 @@ class Decider:
             # Once per applicant: a duplicate or updated response is not acknowledged again.
             # Someone who never wrote to us may not know their address was given: such
             # acknowledgements are rate-limited per hour when sent (outbox.FIRST_CONTACT).
-            first_contact = None if _has_written(record) else {outbox.FIRST_CONTACT: True}
+            first_contact = None if lifecycle.has_written(record) else {outbox.FIRST_CONTACT: True}
             self.queue(
                 decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED,
                 extra=first_contact,

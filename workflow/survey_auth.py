@@ -2,10 +2,10 @@
 trusted server saw DKIM or DMARC pass for the notification's sender.
 
 Anyone can write ``From: <survey sender>``; acting on such a mail would record an application and
-send an acknowledgement to whatever address it names. This module owns the rule (``refusal``)
-and the record kept for the organisers' digest (``record``, in ``store.meta["refused_surveys"]``,
-bounded). It must not change applicants or queue mail: a refused notification writes to nobody,
-and the mail itself stays flagged in the inbox for a person.
+send an acknowledgement to whatever address it names. This module owns the rule
+(``refusal_reason``) and the record kept for the organisers' digest (``record_refusal``, in
+``store.meta["refused_surveys"]``, bounded). It must not change applicants or queue mail: a refused
+notification writes to nobody, and the mail itself stays flagged in the inbox for a person.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ META_KEY = "refused_surveys"
 MAX_KEPT = 200
 
 
-def refusal(config: Config, cls: Classification) -> str | None:
+def refusal_reason(config: Config, cls: Classification) -> str | None:
     """Why this survey notification may not be acted on, or None when it may."""
     if not config.survey.require_authentication:
         return None
@@ -36,7 +36,7 @@ def refusal(config: Config, cls: Classification) -> str | None:
     return None if verdict.passed else f"not authenticated: {verdict.reason}"
 
 
-def record(store: Store, mail: ParsedMail, cls: Classification, now: datetime, reason: str) -> None:
+def record_refusal(store: Store, mail: ParsedMail, cls: Classification, now: datetime, reason: str) -> None:
     """Keep what the organisers need to find the mail and judge it; once per mail."""
     refused: list[dict[str, Any]] = store.meta.setdefault(META_KEY, [])
     if any(item.get("key") == mail.key for item in refused):

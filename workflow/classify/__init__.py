@@ -53,7 +53,7 @@ class Classification:
 
     def as_json(self, file: str) -> dict[str, Any]:
         """The shape `callflow classify --json` prints (see SPEC)."""
-        return {
+        shown = {
             "file": file,
             "kind": self.kind,
             "automatic": self.automatic,
@@ -64,9 +64,10 @@ class Classification:
             "rule": self.rule,
             "needs_attention": self.needs_attention,
             "reason": self.reason,
-            **({"authentication": {"passed": self.authentication.passed, "reason": self.authentication.reason}}
-               if self.authentication is not None else {}),
         }
+        if self.authentication is not None:
+            shown["authentication"] = {"passed": self.authentication.passed, "reason": self.authentication.reason}
+        return shown
 
 
 @dataclass
@@ -279,10 +280,13 @@ def _classify_survey(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
 
 
 def _sender_authentication(mail: ParsedMail, ctx: ClassifyContext) -> authresults.Verdict:
-    if len(address_pairs(mail.header_all("From"))) > 1:
+    verdict = authresults.verify(
+        mail.header_all("Authentication-Results"), mail.from_addr, ctx.trusted_authserv_ids
+    )
+    if verdict.passed and len(address_pairs(mail.header_all("From"))) > 1:
         # Several From addresses: one is shown to the reader, another may be the one checked.
         return authresults.Verdict(False, "ambiguous sender (several From addresses)")
-    return authresults.verify(mail.header_all("Authentication-Results"), mail.from_addr, ctx.trusted_authserv_ids)
+    return verdict
 
 
 def _classify_applicant(mail: ParsedMail) -> Classification:
