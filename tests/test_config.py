@@ -39,6 +39,9 @@ def test_shipped_config_describes_the_reference_meeting() -> None:
         (lambda d: d["mailbox"].update(processed_folder="inbox"), "mailbox: mailbox.processed_folder must differ"),
         (lambda d: d["smtp"].update(backend="smtp", host="smtp.example.org", security="none"),
          "security: none is refused for non-loopback host"),
+        (lambda d: d["survey"].update(require_authentication=True),
+         "commands: trusted_authserv_ids is required by survey.require_authentication"),
+        (lambda d: d["smtp"].update(first_contact_per_hour=0), "smtp.first_contact_per_hour"),
     ],
 )
 def test_config_errors_name_the_key(tmp_path: Path, change, expected: str) -> None:
@@ -268,3 +271,21 @@ def test_global_options_may_also_follow_the_command(tmp_path: Path, capsys) -> N
     path = write_config(tmp_path, base_config(tmp_path))
     assert main(["status", "--json", "--config", str(path), "--now", "2022-03-01T10:00"]) == 0
     assert '"capacity": 3' in capsys.readouterr().out
+
+
+def test_check_warns_when_survey_senders_are_trusted_without_authentication(tmp_path: Path, capsys) -> None:
+    data = base_config(tmp_path)  # survey.senders set, require_authentication off
+    assert main(["--config", str(write_config(tmp_path, data)), "check"]) == 0  # a warning, not a failure
+    captured = capsys.readouterr()
+    assert "config ok" in captured.out
+    warnings = [line for line in captured.err.splitlines() if line.startswith("config warning:")]
+    assert len(warnings) == 1 and "survey.require_authentication" in warnings[0]
+
+    data["survey"]["require_authentication"] = True
+    data["commands"] = {"trusted_authserv_ids": ["mx.callflow.example.org"]}
+    assert main(["--config", str(write_config(tmp_path, data)), "check"]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+    data["survey"] = {"senders": []}
+    assert main(["--config", str(write_config(tmp_path, data)), "check"]) == 0
+    assert "warning" not in capsys.readouterr().err

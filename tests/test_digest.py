@@ -232,6 +232,33 @@ def test_attention_sections(digest: tuple[str, str, str], cfg: Config, store: St
     assert "5 new, 9 need attention" in subject
 
 
+def test_survey_notifications_not_acted_on_are_listed_once(cfg: Config, store: Store) -> None:
+    store.messages.put({"key": "forged", "at": at(13, 19), "kind": "survey_response", "rule": "builtin:survey_sender",
+                        "intent": "none", "disposition": "attention", "applicant": None,
+                        "reason": "survey notification not authenticated"})
+    store.meta["refused_surveys"] = [
+        {"at": at(13, 19), "key": "forged", "sender": "survey@surveys.example.org",
+         "applicant": "victim@example.net", "subject": "New <b>response</b>",
+         "reason": "not authenticated: no Authentication-Results from a trusted server"},
+        {"at": at(2, 19), "key": "old", "sender": "survey@surveys.example.org", "applicant": "old@example.net",
+         "subject": "New response", "reason": "an old refusal"},
+    ]
+    ctx = digest_context(cfg, store, NOW, SINCE)
+    a = ctx["attention"]
+    assert [(r["applicant"], r["subject"]) for r in a["refused_surveys"]] == [
+        ("victim@example.net", "New <b>response</b>")]
+    assert [m["kind"] for m in a["other_mail"]] == ["organiser_command"]  # not listed twice
+    assert ctx["attention_count"] == 10
+    _, text, html = build_digest(cfg, store, Renderer(cfg), NOW, SINCE, TOKEN)
+    assert "Survey notifications not acted on, left flagged in the inbox (1)" in text
+    assert "Sun 13 Mar 19:00  from survey@surveys.example.org, naming victim@example.net" in text
+    assert "Subject: New <b>response</b>" in text
+    assert "not authenticated: no Authentication-Results from a trusted server" in text
+    assert "callflow import" in text and "old@example.net" not in text
+    assert "Survey notifications not acted on" in html and "New &lt;b&gt;response&lt;/b&gt;" in html
+    assert "victim@example.net" in html and "<b>response" not in html
+
+
 def test_waitlist_in_order(digest: tuple[str, str, str], cfg: Config, store: Store) -> None:
     _, text, html = digest
     ctx = digest_context(cfg, store, NOW, SINCE)

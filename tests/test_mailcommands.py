@@ -25,7 +25,7 @@ from workflow.cli import main
 from workflow.config import Config, load
 from workflow.decide import Decider
 from workflow.mailbox import ATTENTION, PROCESSED
-from workflow.mailcommands import Command, authorise, execute, parse_authentication_results, parse_commands
+from workflow.mailcommands import Command, authorise, execute, parse_commands
 from workflow.parse import ParsedMail, parse
 from workflow.render import Renderer
 from workflow.store import Store
@@ -121,18 +121,6 @@ def test_parse_commands_reads_html_replies_converted_to_text() -> None:
     # html2text writes a linked address as a Markdown link.
     (command,) = parse_commands("reject [di@example.net](mailto:di@example.net)\n")
     assert command == Command("reject [di@example.net](mailto:di@example.net)", "reject", ("di@example.net",))
-
-
-def test_authentication_results_are_read_leniently() -> None:
-    authserv, results = parse_authentication_results(
-        f'{TRUSTED.upper()} 1 (a comment; with a semicolon);\r\n\tdkim=pass (2048-bit key)\r\n  '
-        'header.d=example.org header.i="@example.org" header.b=abc; spf=fail smtp.mailfrom=x@y.org '
-        "dmarc=pass (p=none dis=none) header.from=example.org"
-    )
-    assert authserv == TRUSTED
-    assert [(r.method, r.result) for r in results] == [("dkim", "pass"), ("spf", "fail"), ("dmarc", "pass")]
-    assert results[0].props["header.i"] == "@example.org"
-    assert results[2].props == {"header.from": "example.org"}
 
 
 # -- authorised commands ---------------------------------------------------------------

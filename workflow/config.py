@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -232,6 +233,10 @@ class Smtp(_Server):
     backend: Literal["maildir", "smtp"] = "maildir"
     path: Path | None = None
     rate_per_minute: int = Field(default=30, gt=0)
+    # Acknowledgements to addresses that never wrote to callflow themselves (survey notifications,
+    # `import`) are sent at most this many per rolling hour: a forged notification names any
+    # address, and mail to many new addresses at once looks like spam to their providers.
+    first_contact_per_hour: int = Field(default=20, gt=0)
     max_attempts: int = Field(default=5, gt=0)
     retry_seconds: float = Field(default=60, gt=0)
 
@@ -254,6 +259,9 @@ DEFAULT_FIELDS: dict[str, list[str]] = {
 class Survey(_Model):
     senders: list[str] = Field(default_factory=list)
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    # Anyone can write "From: <survey sender>": with this, a notification is acted on only when
+    # a server in commands.trusted_authserv_ids saw DKIM or DMARC pass for the sender's domain.
+    require_authentication: bool = False
 
     @field_validator("senders")
     @classmethod
@@ -371,11 +379,27 @@ class Config(_Model):
     replies: Replies = Field(default_factory=Replies)
     waitlist: Waitlist = Field(default_factory=Waitlist)
     reminders: Reminders = Field(default_factory=Reminders)
-    commands: Commands = Field(default_factory=Commands)
+    commands: Commands = Field(default_factory=Commands, validate_default=True)
     retention: Retention = Field(default_factory=Retention)
 
     # Where the file was loaded from (set by load(), not a YAML key).
     source: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("commands")
+    @classmethod
+    def _survey_trust_needed(cls, commands: Commands, info: ValidationInfo) -> Commands:
+        # A validator on `commands` (validated after `survey`), so the error names that section.
+        survey = info.data.get("survey")
+        if survey is not None and survey.require_authentication and not commands.trusted_authserv_ids:
+            raise ValueError(
+                "trusted_authserv_ids is required by survey.require_authentication (your own mail server's id)"
+            )
+        return commands
+
+    @property
+    def survey_trusted_without_authentication(self) -> bool:
+        """Notifications from survey.senders are believed on their From line alone."""
+        return bool(self.survey.senders) and not self.survey.require_authentication
 
     @property
     def own_addresses(self) -> set[str]:

@@ -22,6 +22,7 @@ from .limits import MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, clip
 from .mailbox import ATTENTION, PROCESSED, QUARANTINE
 from .parse import ParsedMail
 from .store import Store
+from .survey_auth import record_refusal, refusal_reason
 
 AUTO_REPLIED = "auto-replied"
 AUTO_GENERATED = "auto-generated"
@@ -180,6 +181,11 @@ class Decider:
         return mailcommands.execute(self.config, self.store, mail, self.now)
 
     def _on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
+        refused = refusal_reason(self.config, cls)
+        if refused is not None:
+            # Possibly forged: nobody is recorded or written to; the digest lists it.
+            record_refusal(self.store, mail, cls, self.now, refused)
+            return Decision(ATTENTION, note=f"survey notification {refused}")
         email = cls.applicant_email
         if not email:
             return Decision(ATTENTION, note=f"survey notification without a usable address: {cls.reason}")
@@ -224,8 +230,12 @@ class Decider:
         if mail_kind and acknowledge:
             kind = "ack_late_application" if late else "ack_application"
             # Once per applicant: a duplicate or updated response is not acknowledged again.
+            # Someone who never wrote to us may not know their address was given: such
+            # acknowledgements are rate-limited per hour when sent (outbox.FIRST_CONTACT).
+            first_contact = None if lifecycle.has_written(record) else {outbox.FIRST_CONTACT: True}
             self.queue(
-                decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED
+                decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED,
+                extra=first_contact,
             )
         return decision
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import outbox, tokens, views
+from . import outbox, survey_auth, tokens, views
 from .config import Config
 from .lifecycle import Flag, State
 from .mailbox import ATTENTION, QUARANTINE
@@ -220,11 +220,23 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
             }
         )
 
+    # Survey notifications not acted on: each is also a handled message left flagged, listed
+    # here (with what it claims) instead of among the other mail.
+    refused_surveys = []
+    listed_as_refused = set()
+    for item in store.meta.get(survey_auth.META_KEY, []):
+        at = _parse(item.get("at"))
+        if at is not None and at > since:
+            refused_surveys.append({"when": _when(at, tz), "sender": item.get("sender") or "",
+                                    "applicant": item.get("applicant") or "",
+                                    "subject": item.get("subject") or "", "reason": item.get("reason") or ""})
+            listed_as_refused.add(item.get("key"))
+
     quarantined: list[dict[str, Any]] = []
     other_mail: list[dict[str, Any]] = []
     for message in store.messages:
         at = _parse(message.get("at"))
-        if at is None or at <= since:
+        if at is None or at <= since or message.get("key") in listed_as_refused:
             continue
         row = {"at": at, "when": _when(at, tz), "kind": message.get("kind") or "",
                "reason": message.get("reason") or ""}
@@ -265,6 +277,7 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
         "failed_sends": failed_sends,
         "awaiting_approval": awaiting,
         "rejected_commands": rejected_commands,
+        "refused_surveys": refused_surveys,
     }
     attention_count = sum(len(v) for v in groups.values())
 

@@ -100,6 +100,11 @@ def add_history(record: dict[str, Any], now: datetime, event: str, detail: str =
     record["updated"] = now.isoformat()
 
 
+def has_written(record: dict[str, Any]) -> bool:
+    """The person sent callflow mail themselves (the decide stage records each as a "mail" event)."""
+    return any(h.get("event") == "mail" for h in record.get("history", []))
+
+
 def set_flag(record: dict[str, Any], flag: Flag, on: bool = True) -> bool:
     """Set or clear a flag; True if it changed."""
     flags: list[str] = record["flags"]

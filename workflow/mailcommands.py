@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from . import outbox, tokens, views
+from . import authresults, outbox, tokens, views
 from .addresses import address_pairs
 from .classify import guards
 from .config import Config
@@ -138,137 +138,13 @@ def parse_commands(text: str) -> list[Command]:
 
 
 # -- authorisation ----------------------------------------------------------------------
-@dataclass
-class AuthResult:
-    """One method's verdict in an Authentication-Results header (RFC 8601 resinfo)."""
-
-    method: str
-    result: str
-    props: dict[str, str] = field(default_factory=dict)
-
-
-def _strip_comments(value: str) -> str:
-    """Remove RFC 5322 comments (nested parentheses), leaving quoted strings alone."""
-    out: list[str] = []
-    depth = 0
-    quoted = False
-    escaped = False
-    for ch in value:
-        if escaped:
-            if depth == 0:
-                out.append(ch)
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-            if depth == 0:
-                out.append(ch)
-        elif quoted:
-            out.append(ch)
-            if ch == '"':
-                quoted = False
-        elif ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                out.append(" ")  # a comment separates like whitespace
-        elif depth == 0:
-            if ch == '"':
-                quoted = True
-            out.append(ch)
-    return "".join(out)
-
-
-def _split_semicolons(value: str) -> list[str]:
-    parts: list[str] = []
-    current: list[str] = []
-    quoted = False
-    for ch in value:
-        if ch == '"':
-            quoted = not quoted
-        if ch == ";" and not quoted:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
-_PAIR = re.compile(r'([A-Za-z0-9_.-]+(?:/[0-9]+)?)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s";]+)')
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return re.sub(r"\\(.)", r"\1", value[1:-1])
-    return value
-
-
-def parse_authentication_results(value: str) -> tuple[str, list[AuthResult]]:
-    """(authserv-id, results) of one Authentication-Results header value, read leniently.
-
-    Comments and folding are ignored; a missing ``;`` between two results is tolerated
-    (a key without a dot that is not ``reason`` starts the next result).
-    """
-    segments = _split_semicolons(" ".join(_strip_comments(value).split()))
-    head = segments[0].split()
-    authserv_id = _unquote(head[0]).lower().rstrip(".") if head else ""
-    results: list[AuthResult] = []
-    for segment in segments[1:]:
-        current: AuthResult | None = None
-        for key, raw in _PAIR.findall(segment):
-            key, val = key.lower(), _unquote(raw)
-            if "." in key:
-                if current is not None:
-                    current.props.setdefault(key, val)
-            elif key == "reason":
-                if current is not None:
-                    current.props.setdefault("reason", val)
-            else:
-                current = AuthResult(key.partition("/")[0], val.lower())
-                results.append(current)
-    return authserv_id, results
-
-
-def _domain(value: str) -> str:
-    return value.strip().rpartition("@")[2].lower().rstrip(".")
-
-
-def _aligned(signer: str, from_domain: str) -> bool:
-    """DKIM signer and From domain: the same, or From is a subdomain of the signer.
-
-    The reverse (a signer below the From domain) is not accepted: without the public
-    suffix list we cannot tell who controls such a subdomain.
-    """
-    signer = _domain(signer)
-    if not signer or "." not in signer or not from_domain:
-        return False
-    return from_domain == signer or from_domain.endswith("." + signer)
-
-
 def authenticated(config: Config, mail: ParsedMail) -> bool:
-    """A trusted server's Authentication-Results shows DKIM or DMARC passing for the From domain.
-
-    Only headers whose authserv-id is in ``trusted_authserv_ids`` count: anyone can write the
-    header, and the trusted server removes copies claiming its own id from incoming mail
-    (RFC 8601, section 5).
-    """
-    trusted = {t.strip().lower().rstrip(".") for t in config.commands.trusted_authserv_ids}
-    from_domain = _domain(mail.from_addr)
-    for value in mail.header_all("Authentication-Results"):
-        authserv_id, results = parse_authentication_results(value)
-        if authserv_id not in trusted:
-            continue
-        for res in results:
-            if res.result != "pass":
-                continue
-            if res.method == "dkim" and any(
-                _aligned(res.props.get(p, ""), from_domain) for p in ("header.d", "header.i")
-            ):
-                return True
-            if res.method == "dmarc" and _domain(res.props.get("header.from", "")) == from_domain:
-                return True
-    return False
+    """A trusted server's Authentication-Results shows DKIM or DMARC passing for the From domain
+    (read by ``authresults``, the same reading survey notifications get)."""
+    verdict = authresults.verify(
+        mail.header_all("Authentication-Results"), mail.from_addr, config.commands.trusted_authserv_ids
+    )
+    return verdict.passed
 
 
 def authorise(config: Config, store: Store, mail: ParsedMail, now: datetime) -> tuple[bool, str]:

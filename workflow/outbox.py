@@ -38,6 +38,11 @@ FAILED = "failed"
 DISCARDED = "discarded"
 UNCERTAIN = "uncertain"
 OPEN_STATES = (PENDING, AWAITING, UNCERTAIN)
+# Marks an entry written to an address that never wrote to callflow itself (survey and import
+# acknowledgements): a forged notification can name anyone, so these go out at most
+# ``first_contact_per_hour`` per rolling hour; the rest stay pending until the hour allows.
+FIRST_CONTACT = "first_contact"
+HOUR = timedelta(hours=1)
 
 
 def message_id_for(key: str, domain: str) -> str:
@@ -237,6 +242,27 @@ def due(store: Store, now: datetime) -> list[dict[str, Any]]:
     return sorted(entries, key=lambda e: e["id"])
 
 
+def _went_out_at(entry: dict[str, Any]) -> str | None:
+    """When a mail was (or, uncertain after a crash, may have been) delivered."""
+    if entry["status"] == SENT:
+        return entry.get("sent_at")
+    if entry["status"] == UNCERTAIN and entry["history"]:
+        return entry["history"][-1]["at"]
+    return None
+
+
+def first_contact_budget(store: Store, now: datetime, per_hour: int) -> int:
+    """How many first-contact mails may still go out in the hour before ``now``.
+
+    Counted from the outbox itself (what was sent, and what may have been before a crash, as
+    the journal's recovery records it), so a crash or a restart cannot reset the count.
+    """
+    since = now - HOUR
+    went_out = (_went_out_at(e) for e in store.outbox if e.get(FIRST_CONTACT))
+    recent = sum(1 for at in went_out if at and datetime.fromisoformat(at) > since)
+    return max(0, per_hour - recent)
+
+
 def send_due(
     store: Store,
     transport: Transport,
@@ -248,17 +274,26 @@ def send_due(
     max_attempts: int,
     retry_seconds: float,
     on_refused: Callable[[dict[str, Any], str], None] | None = None,
+    first_contact_per_hour: int | None = None,
 ) -> SendReport:
-    """Send what is due, at most ``rate_per_minute`` in any minute; the caller commits."""
+    """Send what is due, at most ``rate_per_minute`` in any minute and ``first_contact_per_hour``
+    first-contact mails in any hour (the others are not slowed by that); the caller commits."""
     report = SendReport()
     window_start = now - timedelta(minutes=1)
     recent = [t for t in store.meta.get("recent_sends", []) if datetime.fromisoformat(t) > window_start]
     budget = max(0, rate_per_minute - len(recent))
     queue = due(store, now)
+    first_contacts_left = (
+        len(queue) if first_contact_per_hour is None
+        else first_contact_budget(store, now, first_contact_per_hour)
+    )
     for entry in queue:
         if budget <= 0:
             report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
             break
+        if entry.get(FIRST_CONTACT) and first_contacts_left <= 0:
+            report.deferred += 1  # stays pending, untouched: a later pass sends it
+            continue
         try:
             message, sender, recipients = render(entry)
         except (CallflowError, ValueError) as exc:
@@ -296,6 +331,8 @@ def send_due(
         report.sent.append(entry)
         recent.append(now.isoformat())
         budget -= 1
+        if entry.get(FIRST_CONTACT):
+            first_contacts_left -= 1
         log.info("sent outbox id=%s kind=%s", entry["id"], entry["kind"])
     store.meta["recent_sends"] = recent
     return report

@@ -216,6 +216,7 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
             store, transport, render, journal, now,
             rate_per_minute=smtp.rate_per_minute, max_attempts=smtp.max_attempts,
             retry_seconds=smtp.retry_seconds, on_refused=refused,
+            first_contact_per_hour=smtp.first_contact_per_hour,
         )
     except BaseException:
         # Whatever stopped us mid-run, the journal knows what went out: fold it in first.

@@ -14,7 +14,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import lifecycle, outbox
+from . import lifecycle, outbox, survey_auth
 from .config import Config
 from .errors import UsageError
 from .lifecycle import HAS_CALENDAR_ENTRY, Flag
@@ -44,6 +44,10 @@ def export(store: Store, email: str) -> dict[str, Any]:
         "messages_received": [
             {k: m.get(k) for k in ("at", "kind", "intent", "disposition")}
             for m in store.messages if m.get("applicant") == email
+        ],
+        "survey_notifications_not_acted_on": [
+            {k: item.get(k) for k in ("at", "sender", "subject", "reason")}
+            for item in store.meta.get(survey_auth.META_KEY, []) if item.get("applicant") == email
         ],
     }
 
@@ -106,6 +110,9 @@ def erase(
     for message in store.messages:
         if message.get("applicant") == email:
             message["applicant"] = key
+    for item in store.meta.get(survey_auth.META_KEY, []):
+        if item.get("applicant") == email:
+            item["applicant"] = key
     return tombstone
 
 
@@ -154,6 +161,9 @@ def retention_purge(config: Config, store: Store, now: datetime) -> int:
         if Flag.ERASED.value not in record.get("flags", []):
             erase(config, store, record["email"], now, "retention")
             count += 1
+    # Refused survey notifications name addresses that have no record: they go too (written with
+    # the next commit; clearing again is harmless).
+    store.meta.pop(survey_auth.META_KEY, None)
     if count:
         store.meta["retention_purged_at"] = now.isoformat()
     return count

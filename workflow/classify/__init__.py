@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..addresses import unanswerable
+from .. import authresults
+from ..addresses import address_pairs, unanswerable
 from ..parse import ParsedMail
 from . import bounces, feedback, guards, intents, itip, rules, survey
 
@@ -46,10 +47,13 @@ class Classification:
     survey_extra: dict[str, str] = field(default_factory=dict)
     calendar: dict[str, Any] | None = None
     folder: str | None = None  # a rule's explicit target folder
+    # Survey notifications: did a trusted server see DKIM/DMARC pass for the sender? Read here,
+    # where the whole message is at hand (decisions may get a slimmed copy without headers).
+    authentication: authresults.Verdict | None = None
 
     def as_json(self, file: str) -> dict[str, Any]:
         """The shape `callflow classify --json` prints (see SPEC)."""
-        return {
+        shown = {
             "file": file,
             "kind": self.kind,
             "automatic": self.automatic,
@@ -61,6 +65,9 @@ class Classification:
             "needs_attention": self.needs_attention,
             "reason": self.reason,
         }
+        if self.authentication is not None:
+            shown["authentication"] = {"passed": self.authentication.passed, "reason": self.authentication.reason}
+        return shown
 
 
 @dataclass
@@ -72,6 +79,7 @@ class ClassifyContext:
     survey_senders: set[str]
     survey_labels: dict[str, str]  # normalised label → canonical field
     rules: list[rules.Rule] = field(default_factory=list)
+    trusted_authserv_ids: frozenset[str] = frozenset()  # whose Authentication-Results are believed
 
     @property
     def own_domains(self) -> set[str]:
@@ -85,6 +93,7 @@ class ClassifyContext:
             survey_senders=set(config.survey.senders),
             survey_labels=survey.build_label_index(config.survey.fields),
             rules=rules.load_rules(rules_dir or config.rules_dir),
+            trusted_authserv_ids=frozenset(config.commands.trusted_authserv_ids),
         )
 
 
@@ -273,11 +282,22 @@ def _classify_survey(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
         applicant_name=response.name,
         survey_fields=response.fields,
         survey_extra=response.extra,
+        authentication=_sender_authentication(mail, ctx),
     )
     if response.problems:
         result.needs_attention = True
         result.reason = "; ".join(response.problems)
     return result
+
+
+def _sender_authentication(mail: ParsedMail, ctx: ClassifyContext) -> authresults.Verdict:
+    verdict = authresults.verify(
+        mail.header_all("Authentication-Results"), mail.from_addr, ctx.trusted_authserv_ids
+    )
+    if verdict.passed and len(address_pairs(mail.header_all("From"))) > 1:
+        # Several From addresses: one is shown to the reader, another may be the one checked.
+        return authresults.Verdict(False, "ambiguous sender (several From addresses)")
+    return verdict
 
 
 def _classify_applicant(mail: ParsedMail) -> Classification:
