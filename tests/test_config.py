@@ -191,7 +191,10 @@ def test_sensible_edges_are_accepted(tmp_path: Path, change) -> None:
 
 
 def test_check_warns_when_the_event_is_over_and_still_passes(tmp_path: Path, capsys) -> None:
-    path = write_config(tmp_path, base_config(tmp_path))
+    data = base_config(tmp_path)
+    data["survey"]["require_authentication"] = True  # (its own warning is tested below)
+    data["commands"] = {"trusted_authserv_ids": ["mx.callflow.example.org"]}
+    path = write_config(tmp_path, data)
     assert main(["--config", str(path), "--now", "2022-03-25T16:31", "check"]) == 0
     captured = capsys.readouterr()
     assert "config ok" in captured.out
@@ -275,7 +278,8 @@ def test_global_options_may_also_follow_the_command(tmp_path: Path, capsys) -> N
 
 def test_check_warns_when_survey_senders_are_trusted_without_authentication(tmp_path: Path, capsys) -> None:
     data = base_config(tmp_path)  # survey.senders set, require_authentication off
-    assert main(["--config", str(write_config(tmp_path, data)), "check"]) == 0  # a warning, not a failure
+    before = ["--now", "2022-03-01T12:00"]  # (the event being over has its own warning)
+    assert main(["--config", str(write_config(tmp_path, data)), *before, "check"]) == 0  # a warning, not a failure
     captured = capsys.readouterr()
     assert "config ok" in captured.out
     warnings = [line for line in captured.err.splitlines() if line.startswith("config warning:")]
@@ -283,9 +287,9 @@ def test_check_warns_when_survey_senders_are_trusted_without_authentication(tmp_
 
     data["survey"]["require_authentication"] = True
     data["commands"] = {"trusted_authserv_ids": ["mx.callflow.example.org"]}
-    assert main(["--config", str(write_config(tmp_path, data)), "check"]) == 0
+    assert main(["--config", str(write_config(tmp_path, data)), *before, "check"]) == 0
     assert "warning" not in capsys.readouterr().err
 
     data["survey"] = {"senders": []}
-    assert main(["--config", str(write_config(tmp_path, data)), "check"]) == 0
+    assert main(["--config", str(write_config(tmp_path, data)), *before, "check"]) == 0
     assert "warning" not in capsys.readouterr().err

@@ -156,12 +156,6 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-SURVEY_TRUST_WARNING = (
-    "survey.senders are trusted without authentication: anyone can send a notification in their name "
-    "and have an acknowledgement sent to any address (set survey.require_authentication: true)"
-)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when everything works, 1 when anything does not (the config included: finding
     problems is this command's job, so an invalid config is a finding, not a usage error).
@@ -183,9 +177,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"config ok: {cfg.source} ({len(kinds)} mail templates, rules in {cfg.rules_dir})")
     for warning in config_mod.warnings_at(cfg, make_clock(args, cfg).now()):
         print(f"config warning: {warning}", file=sys.stderr)
-    if cfg.survey_trusted_without_authentication:
-        # A warning, not a failure: many survey tools do not sign their mail (README, Known limitations).
-        print(f"config warning: {SURVEY_TRUST_WARNING}", file=sys.stderr)
     problems = 0
     for name, probe in (("mailbox", _check_mailbox), ("smtp", _check_smtp)):
         try:

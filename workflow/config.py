@@ -490,14 +490,24 @@ def meaning_problems(config: Config) -> list[tuple[str, str]]:
     return problems
 
 
+SURVEY_TRUST_WARNING = (
+    "survey.senders are trusted without authentication: anyone can send a notification in their name "
+    "and have an acknowledgement sent to any address (set survey.require_authentication: true)"
+)
+
+
 def warnings_at(config: Config, now: datetime) -> list[str]:
     """Facts worth a second look that do not make the config invalid (shown by ``check``)."""
     event = config.event
+    warnings = []
     last_end = max(s.end for s in event.sessions)
     if last_end <= now:
-        return [f"event.sessions: the last session ended {_when(last_end, event)} ({event.timezone}); "
-                "this config describes an event that is over"]
-    return []
+        warnings.append(f"event.sessions: the last session ended {_when(last_end, event)} ({event.timezone}); "
+                        "this config describes an event that is over")
+    if config.survey_trusted_without_authentication:
+        # Many survey tools do not sign their mail (README, Known limitations): a warning, not an error.
+        warnings.append(SURVEY_TRUST_WARNING)
+    return warnings
 
 
 def _when(moment: datetime, event: Event) -> str:
