@@ -11,6 +11,7 @@ against a server with an unknown certificate in production.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -680,7 +681,12 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        return self._server._deliver(session, envelope)
+        reply = self._server._deliver(session, envelope)
+        if self._server.silent_after_data:
+            # The message is kept, but the answer comes too late for the client: it cannot know.
+            self._server.silent_after_data -= 1
+            await asyncio.sleep(self._server.silence_seconds)
+        return reply
 
 
 class SmtpServer:
@@ -692,6 +698,8 @@ class SmtpServer:
       (case-insensitive) gets that reply, other recipients are accepted.
     - ``fail_next``: list of replies such as ``"451 4.3.0 try later"``; each DATA (i.e. each message
       transaction) pops the first entry and answers with it instead of accepting the message.
+    - ``silent_after_data``: for this many messages, keep the message but answer only after
+      ``silence_seconds`` (longer than the client waits): the client loses it after the final dot.
 
     ``messages`` holds accepted messages in arrival order; ``attempts`` counts DATA commands, accepted or
     failed. ``stop()``/``start()`` restart on the same port (a new Controller each time).
@@ -716,6 +724,8 @@ class SmtpServer:
         self.messages: list[ReceivedMessage] = []
         self.reject_recipients: dict[str, str] = {}
         self.fail_next: list[str] = []
+        self.silent_after_data = 0
+        self.silence_seconds = 5.0
         self.attempts = 0
         self._server_ctx = ca.server_context()
         self._cond = threading.Condition()

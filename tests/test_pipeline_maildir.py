@@ -191,11 +191,11 @@ def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> No
     real_send = tmaildir.MaildirTransport.send
     calls = []
 
-    def send_then_die(self, message, sender, recipients):
+    def send_then_die(self, message, sender, recipients, on_handover):
         calls.append(recipients)
-        real_send(self, message, sender, recipients)
+        real_send(self, message, sender, recipients, on_handover)
         if len(calls) == 1:
-            raise SystemExit("killed after the server accepted the first mail")
+            raise SystemExit("killed after the first mail was delivered, before the journal's done")
 
     monkeypatch.setattr(tmaildir.MaildirTransport, "send", send_then_die)
     with pytest.raises(SystemExit):
@@ -203,10 +203,10 @@ def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> No
     monkeypatch.undo()
     assert main([*base, "run", "--once"]) == 0
     sent = outgoing(tmp)
-    # The first mail is recorded as sent-or-uncertain and never resent on its own; the second goes out.
+    # The first mail is found delivered (exactly once, never uncertain); the second goes out.
     assert sorted(m["To"].addresses[0].addr_spec for m in sent) == ["a@example.org", "b@example.org"]
     rows = cli_json([*base, "outbox", "list", "--json", "--all"], capsys)
-    assert sorted(r["status"] for r in rows) in (["sent", "sent"], ["sent", "uncertain"])
+    assert sorted(r["status"] for r in rows) == ["sent", "sent"]
 
 
 def test_backfill_commits_once_per_batch_not_per_message(tmp_path: Path) -> None:

@@ -5,11 +5,17 @@ Each entry carries an idempotency key derived from its cause (``ack:<message key
 twice does nothing, so re-running a batch never queues a mail twice. The entry is written
 in the same commit as the state change that caused it.
 
-Sending is at most once. Before a mail is handed to the transport, ``begin KEY`` is
-appended (and fsynced) to a small send journal beside the state file; after the server
-accepted it, ``done KEY``. A crash between the two leaves the entry ``uncertain``: it is
-shown to the organisers and never resent on its own. Everything else is recovered exactly
-(``recover()``).
+Sending is exactly once wherever the transport can tell, and at most once otherwise. The
+transport calls back at its point of no return (SMTP: the message data with its final dot is
+about to be handed to the server; Maildir: the file is about to be renamed into ``new/``), and
+``handover KEY`` is appended and fsynced to a small send journal beside the state file before
+it goes on; after success, ``done KEY``. After a crash (``recover()``):
+- no ``handover``: the mail never left, it is simply sent again;
+- ``done``: it was sent;
+- ``handover`` without ``done``: the transport is asked. Maildir knows (the file is in the
+  folder or it is not); SMTP cannot know, unless a copy is found where the provider stores
+  submitted mail (``smtp.sent_folder``). What cannot be known is ``uncertain``: shown to the
+  organisers and never resent on its own.
 """
 
 from __future__ import annotations
@@ -146,37 +152,60 @@ def pending_count(store: Store) -> int:
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> None: ...
+    def send(
+        self, message: EmailMessage, sender: str, recipients: list[str], on_handover: Callable[[], None]
+    ) -> None:
+        """Deliver, calling ``on_handover`` once, right before the point after which the mail
+        may have been delivered; if it raises, nothing was delivered."""
+        ...
+
+    def delivered(self, message_id: str) -> bool | None:
+        """After a crash between handover and done: was it delivered? None when it cannot tell."""
+        ...
+
+    def tidy(self) -> None:
+        """Remove what an interrupted send left behind that was never delivered (called with
+        the state locked, so no other send is under way)."""
+        ...
 
     def close(self) -> None: ...
 
 
+HANDOVER, DONE, FAIL = "handover", "done", "fail"
+# Journals written before the handover point existed: "begin" was written before anything was
+# handed to the transport, so it can only mean "may have been delivered".
+_LEGACY_BEGIN = "begin"
+
+
 class SendJournal:
-    """Append-only begin/done log that makes sending at-most-once across crashes."""
+    """Append-only handover/done log that makes sending exactly-once (or at most once) across crashes."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def _append(self, line: str) -> None:
+    def _append(self, line: str, durable: bool) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
             os.write(fd, (line + "\n").encode())
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
 
-    def begin(self, key: str) -> None:
-        self._append(f"begin {key}")
+    def handover(self, key: str) -> None:
+        """The mail is about to leave: from here on it may have been delivered."""
+        self._append(f"{HANDOVER} {key}", durable=True)
 
     def done(self, key: str) -> None:
-        self._append(f"done {key}")
+        self._append(f"{DONE} {key}", durable=True)
 
     def fail(self, key: str) -> None:
-        """The server refused or the connection failed: nothing was delivered."""
-        self._append(f"fail {key}")
+        """The server refused or the connection failed: nothing was delivered. (Not forced to
+        disk: if it is lost, the mail is simply tried again, which is what fail means.)"""
+        self._append(f"{FAIL} {key}", durable=False)
 
     def read(self) -> dict[str, str]:
-        """Key → the last thing recorded for it: begin, done or fail."""
+        """Key → the last thing recorded for it: handover, done or fail."""
         last: dict[str, str] = {}
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
@@ -184,7 +213,7 @@ class SendJournal:
             return last
         for line in lines:
             word, _, key = line.partition(" ")
-            if word in ("begin", "done", "fail") and key:
+            if word in (HANDOVER, DONE, FAIL, _LEGACY_BEGIN) and key:
                 last[key] = word
         return last
 
@@ -198,27 +227,55 @@ def journal_for(store: Store) -> SendJournal:
     return SendJournal(store.path.with_name(store.path.name + ".sendlog"))
 
 
-def recover(store: Store, journal: SendJournal, now: datetime) -> tuple[int, int]:
-    """Fold an interrupted send run back into the state. Returns (sent, uncertain).
+@dataclass
+class Recovery:
+    sent: int = 0  # recorded as sent (journal done, or found delivered)
+    resent: int = 0  # provably not delivered: left pending, sent again
+    uncertain: int = 0
 
-    The caller commits the store and then clears the journal.
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.resent or self.uncertain)
+
+
+def recover(
+    store: Store, journal: SendJournal, now: datetime,
+    delivered: Callable[[str], bool | None] | None = None,
+) -> Recovery:
+    """Fold an interrupted send run back into the state.
+
+    ``delivered(message_id)`` is the transport's answer for a mail handed over without a
+    ``done``: True (it is there), False (provably not delivered) or None (cannot tell). The
+    caller commits the store and then clears the journal.
     """
-    sent = uncertain = 0
+    result = Recovery()
     for key, last in journal.read().items():
         entry = store.outbox.get(key)
-        if entry is None or entry["status"] == SENT or last == "fail":
+        if entry is None or entry["status"] == SENT or last == FAIL:
             continue
-        if last == "done":
-            entry["status"] = SENT
-            entry["sent_at"] = entry["sent_at"] or now.isoformat()
-            _note(entry, now, "sent (recovered from journal)", "recovery")
-            sent += 1
+        if last == DONE:
+            _mark_sent(entry, now, "sent (recovered from journal)")
+            result.sent += 1
         elif entry["status"] == PENDING:
-            entry["status"] = UNCERTAIN
-            entry["last_error"] = "interrupted while sending: may or may not have been delivered"
-            _note(entry, now, "uncertain after interruption", "recovery")
-            uncertain += 1
-    return sent, uncertain
+            found = delivered(entry["message_id"]) if delivered is not None and last == HANDOVER else None
+            if found is True:
+                _mark_sent(entry, now, "sent (found delivered after an interruption)")
+                result.sent += 1
+            elif found is False:
+                _note(entry, now, "interrupted before delivery: sent again", "recovery")
+                result.resent += 1
+            else:
+                entry["status"] = UNCERTAIN
+                entry["last_error"] = "interrupted while sending: may or may not have been delivered"
+                _note(entry, now, "uncertain after interruption", "recovery")
+                result.uncertain += 1
+    return result
+
+
+def _mark_sent(entry: dict[str, Any], now: datetime, note: str) -> None:
+    entry["status"] = SENT
+    entry["sent_at"] = entry["sent_at"] or now.isoformat()
+    entry["attempts"] += 1
+    _note(entry, now, note, "recovery")
 
 
 @dataclass
@@ -303,12 +360,19 @@ def send_due(
             _note(entry, now, f"failed: cannot render: {exc}", "sender")
             report.failed.append(entry)
             continue
-        journal.begin(entry["key"])
+        key = entry["key"]
         try:
-            transport.send(message, sender, recipients)
+            transport.send(message, sender, recipients, on_handover=lambda key=key: journal.handover(key))
         except TransportError as exc:
             entry["attempts"] += 1
             entry["last_error"] = str(exc)
+            if getattr(exc, "maybe_delivered", False):
+                # Lost after the data was handed over, before the server answered: it may have
+                # been delivered. Never resent on its own (the journal's handover says the same).
+                entry["status"] = UNCERTAIN
+                _note(entry, now, f"uncertain: {exc}", "sender")
+                report.failed.append(entry)
+                continue
             permanent = getattr(exc, "permanent", False)
             journal.fail(entry["key"])
             if permanent or entry["attempts"] >= max_attempts:

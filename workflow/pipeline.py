@@ -194,11 +194,15 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
     store = rt.store
     journal = outbox.journal_for(store)
     now = rt.now
-    recovered, uncertain = outbox.recover(store, journal, now)
-    if recovered or uncertain:
-        log.warning("send journal: %d sent and %d uncertain after an interruption", recovered, uncertain)
+    recovery = outbox.recover(store, journal, now, transport.delivered)
+    if recovery:
+        log.warning(
+            "send journal: after an interruption, %d sent, %d to send again (never delivered), %d uncertain",
+            recovery.sent, recovery.resent, recovery.uncertain,
+        )
     store.commit()
     journal.clear()
+    transport.tidy()
 
     def render(entry: dict[str, Any]):
         return rt.renderer.render(entry, now)
@@ -220,7 +224,7 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
         )
     except BaseException:
         # Whatever stopped us mid-run, the journal knows what went out: fold it in first.
-        outbox.recover(store, journal, now)
+        outbox.recover(store, journal, now, transport.delivered)
         store.commit()
         journal.clear()
         raise

@@ -1,0 +1,148 @@
+"""Narrow crash windows: a process that dies while sending loses nothing and sends nothing twice.
+
+The Maildir transport is exactly once: a mail not renamed into ``new/`` is simply written again
+and ``tmp/`` is cleaned. SMTP: only a death after the message data was handed over (the final
+dot) may leave a mail ``uncertain``; a death before that sends it again, safely. Each death is
+real (the process ends with no cleanup) and lands exactly on one step of the send journal.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import mails
+from tests.cfg import base_config, write_config
+from tests.crashpoint import DIED
+from tests.test_pipeline_maildir import deliver, outgoing
+from workflow.config import load
+from workflow.store import Store
+from workflow.transport.smtp import SmtpTransport
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = ["--now", "2022-03-01T12:00"]
+PEOPLE = ["a@example.org", "b@example.org", "c@example.org"]
+
+
+def _cli(cfg: Path, *args: str, crash: tuple[str, int] | None = None, env: dict | None = None) -> int:
+    prefix = ["-m", "tests.crashpoint", crash[0], str(crash[1]), "--"] if crash else ["-m", "workflow"]
+    proc = subprocess.run([sys.executable, *prefix, "--config", str(cfg), *NOW, "-q", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    return proc.returncode
+
+
+def _statuses(tmp: Path) -> dict[str, str]:
+    return {e["to"]: e["status"] for e in Store(tmp / "state.json").outbox}
+
+
+def _inbox(tmp: Path) -> None:
+    for i, person in enumerate(PEOPLE):
+        deliver(tmp / "mail", f"{i}.m", mails.inquiry(f"P <{person}>", question=False))
+
+
+# -- Maildir: exactly once ---------------------------------------------------------------------
+@pytest.mark.parametrize("point", ["before-handover", "after-handover", "before-done", "after-done"])
+def test_maildir_sending_is_exactly_once_whatever_the_moment_of_death(tmp_path: Path, point: str) -> None:
+    cfg = write_config(tmp_path, base_config(tmp_path))
+    _inbox(tmp_path)
+    assert _cli(cfg, "run", "--once", crash=(point, 2)) == DIED
+    assert _cli(cfg, "run", "--once") == 0
+    delivered = sorted(m["To"].addresses[0].addr_spec for m in outgoing(tmp_path))
+    assert delivered == PEOPLE  # each exactly once
+    assert set(_statuses(tmp_path).values()) == {"sent"}
+    assert os.listdir(tmp_path / "outgoing" / "tmp") == []
+
+
+# -- SMTP: uncertain only after the final dot ----------------------------------------------------
+def _smtp_config(tmp: Path, smtp, **extra) -> Path:
+    data = base_config(tmp)
+    data["smtp"] = {
+        "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
+        "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
+        "rate_per_minute": 1000, **extra,
+    }
+    return write_config(tmp, data)
+
+
+@pytest.fixture
+def smtp_env(smtp_server):
+    return smtp_server, {**os.environ, "CALLFLOW_TEST_SMTP_PASSWORD": smtp_server.password}
+
+
+def _received(smtp) -> list[str]:
+    return sorted(r for m in smtp.messages for r in m.rcpt_tos)
+
+
+def test_smtp_a_death_before_the_handover_sends_again_safely(tmp_path: Path, smtp_env) -> None:
+    smtp, env = smtp_env
+    cfg = _smtp_config(tmp_path, smtp)
+    _inbox(tmp_path)
+    # Dies with the connection open and the server waiting for the data (after its 354).
+    assert _cli(cfg, "run", "--once", crash=("before-handover", 2), env=env) == DIED
+    assert _received(smtp) == ["a@example.org"]
+    assert _cli(cfg, "run", "--once", env=env) == 0
+    assert _received(smtp) == PEOPLE
+    assert set(_statuses(tmp_path).values()) == {"sent"}
+
+
+@pytest.mark.parametrize("point", ["after-handover", "before-done"])
+def test_smtp_a_death_after_the_handover_is_uncertain_and_never_resent(
+    tmp_path: Path, smtp_env, point: str
+) -> None:
+    smtp, env = smtp_env
+    cfg = _smtp_config(tmp_path, smtp)
+    _inbox(tmp_path)
+    assert _cli(cfg, "run", "--once", crash=(point, 2), env=env) == DIED
+    got = _received(smtp)
+    assert _cli(cfg, "run", "--once", env=env) == 0
+    statuses = _statuses(tmp_path)
+    assert statuses == {"a@example.org": "sent", "b@example.org": "uncertain", "c@example.org": "sent"}
+    # Whether b got it depends on how far the data went; it is never sent a second time.
+    assert _received(smtp).count("b@example.org") == got.count("b@example.org") <= 1
+
+
+def test_smtp_a_death_after_done_is_sent(tmp_path: Path, smtp_env) -> None:
+    smtp, env = smtp_env
+    cfg = _smtp_config(tmp_path, smtp)
+    _inbox(tmp_path)
+    assert _cli(cfg, "run", "--once", crash=("after-done", 2), env=env) == DIED
+    assert _cli(cfg, "run", "--once", env=env) == 0
+    assert _received(smtp) == PEOPLE
+    assert set(_statuses(tmp_path).values()) == {"sent"}
+
+
+def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, smtp_env) -> None:
+    """The guarantee rests on aiosmtplib writing the data and its final dot in one write after the
+    server's 354: checked here against a real server, so a change there fails this test."""
+    smtp, env = smtp_env
+    os.environ["CALLFLOW_TEST_SMTP_PASSWORD"] = smtp.password
+    config = load(_smtp_config(tmp_path, smtp))
+    transport = SmtpTransport(config.smtp)
+    seen: list[tuple[int, int]] = []
+    try:
+        for i in range(3):
+            message = __import__("email").message_from_bytes(
+                mails.inquiry(f"P <p{i}@example.org>"), policy=__import__("email.policy").policy.default)
+            transport.send(message, "contact@callflow.example.org", [f"p{i}@example.org"],
+                           on_handover=lambda: seen.append((smtp.attempts, len(smtp.messages))))
+            assert len(smtp.messages) == i + 1
+    finally:
+        transport.close()
+    # Once per mail, and each time the server had not yet seen that mail's end of data.
+    assert seen == [(0, 0), (1, 1), (2, 2)]
+
+
+def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path, smtp_env) -> None:
+    smtp, env = smtp_env
+    cfg = _smtp_config(tmp_path, smtp, timeout_seconds=1)
+    smtp.silent_after_data, smtp.silence_seconds = 1, 4.0
+    deliver(tmp_path / "mail", "1.m", mails.inquiry("P <a@example.org>", question=False))
+    assert _cli(cfg, "run", "--once", env=env) == 0
+    assert _statuses(tmp_path) == {"a@example.org": "uncertain"}
+    assert _cli(cfg, "--now", "2022-03-01T13:00", "run", "--once", env=env) == 0
+    assert _received(smtp) == ["a@example.org"]  # the server kept it once; callflow never resent it
+    assert _statuses(tmp_path) == {"a@example.org": "uncertain"}
