@@ -146,3 +146,37 @@ def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path,
     assert _cli(cfg, "--now", "2022-03-01T13:00", "run", "--once", env=env) == 0
     assert _received(smtp) == ["a@example.org"]  # the server kept it once; callflow never resent it
     assert _statuses(tmp_path) == {"a@example.org": "uncertain"}
+
+
+# -- resolving uncertain mail from the provider's copy of sent mail -------------------------------
+def test_an_uncertain_mail_found_in_the_sent_folder_is_sent(tmp_path: Path, env) -> None:
+    from tests.test_e2e_servers import server_config
+
+    account, smtp = env
+    cfg = server_config(tmp_path, account, smtp)
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  rate_per_minute: 1000\n",
+                                                           "  rate_per_minute: 1000\n  sent_folder: Sent\n"))
+    account.append_many("INBOX", [mails.inquiry(f"P <{p}>", question=False) for p in PEOPLE])
+    assert _cli(cfg, "run", "--once", crash=("before-done", 2), env=os.environ.copy()) == DIED
+    assert _received(smtp) == ["a@example.org", "b@example.org"]
+
+    # The provider has not filed its copy yet: nobody can tell, so b stays uncertain.
+    assert _cli(cfg, "run", "--once", env=os.environ.copy()) == 0
+    assert _statuses(tmp_path)["b@example.org"] == "uncertain"
+    # Now it has (as Gmail and Microsoft 365 do with submitted mail): a later pass finds it.
+    copy = next(m.content for m in smtp.messages if m.rcpt_tos == ["b@example.org"])
+    account.append("Sent", copy)
+    assert _cli(cfg, "--now", "2022-03-01T12:30", "run", "--once", env=os.environ.copy()) == 0
+    assert _statuses(tmp_path) == {p: "sent" for p in PEOPLE}
+    assert _received(smtp) == PEOPLE  # nothing was sent twice
+    history = next(e for e in Store(tmp_path / "state.json").outbox if e["to"] == "b@example.org")["history"]
+    assert "found where the provider keeps sent mail" in history[-1]["event"]
+
+
+def test_sent_folder_needs_the_imap_mailbox(tmp_path: Path, capsys) -> None:
+    from workflow.cli import main
+
+    data = base_config(tmp_path)
+    data["smtp"]["sent_folder"] = "Sent"
+    assert main(["--config", str(write_config(tmp_path, data)), "status"]) == 2
+    assert "smtp: sent_folder is looked up in the IMAP mailbox" in capsys.readouterr().err

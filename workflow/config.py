@@ -239,6 +239,10 @@ class Smtp(_Server):
     first_contact_per_hour: int = Field(default=20, gt=0)
     max_attempts: int = Field(default=5, gt=0)
     retry_seconds: float = Field(default=60, gt=0)
+    # Where the provider keeps a copy of submitted mail (Gmail, Microsoft 365 and most hosted
+    # mail do), in the IMAP mailbox callflow reads: a mail left uncertain by a crash after its
+    # data was handed over is recorded as sent once its own copy is found there.
+    sent_folder: str | None = None
 
     section = "smtp"
     network_backend = "smtp"
@@ -395,6 +399,14 @@ class Config(_Model):
                 "trusted_authserv_ids is required by survey.require_authentication (your own mail server's id)"
             )
         return commands
+
+    @field_validator("smtp")
+    @classmethod
+    def _sent_folder_needs_imap(cls, smtp: Smtp, info: ValidationInfo) -> Smtp:
+        mailbox = info.data.get("mailbox")
+        if smtp.sent_folder and mailbox is not None and mailbox.backend != "imap":
+            raise ValueError("sent_folder is looked up in the IMAP mailbox: it needs mailbox.backend: imap")
+        return smtp
 
     @property
     def survey_trusted_without_authentication(self) -> bool:

@@ -271,6 +271,32 @@ def recover(
     return result
 
 
+# A provider may file its copy of a submitted mail a little later: uncertain mail is looked up
+# again on later passes, at most this often and for this long.
+RECHECK_EVERY = timedelta(minutes=10)
+RECHECK_FOR = timedelta(days=2)
+
+
+def resolve_uncertain(store: Store, now: datetime, delivered: Callable[[str], bool | None]) -> int:
+    """Mail left uncertain that the transport now finds delivered is recorded as sent."""
+    resolved = 0
+    for entry in store.outbox:
+        if entry["status"] != UNCERTAIN:
+            continue
+        since = next((h["at"] for h in reversed(entry["history"]) if h["event"].startswith("uncertain")), None)
+        checked = entry.get("checked_delivered")
+        if since is None or now - datetime.fromisoformat(since) > RECHECK_FOR:
+            continue
+        if checked and now - datetime.fromisoformat(checked) < RECHECK_EVERY:
+            continue
+        entry["checked_delivered"] = now.isoformat()
+        if delivered(entry["message_id"]) is True:
+            entry["last_error"] = None
+            _mark_sent(entry, now, "sent (its copy was found where the provider keeps sent mail)")
+            resolved += 1
+    return resolved
+
+
 def _mark_sent(entry: dict[str, Any], now: datetime, note: str) -> None:
     entry["status"] = SENT
     entry["sent_at"] = entry["sent_at"] or now.isoformat()

@@ -200,6 +200,9 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
             "send journal: after an interruption, %d sent, %d to send again (never delivered), %d uncertain",
             recovery.sent, recovery.resent, recovery.uncertain,
         )
+    resolved = outbox.resolve_uncertain(store, now, transport.delivered)
+    if resolved:
+        log.warning("sent folder: %d uncertain mail(s) found delivered", resolved)
     store.commit()
     journal.clear()
     transport.tidy()

@@ -204,3 +204,33 @@ class ImapIntake:
         assert self.client is not None
         status = self.client.folder_status(self.settings.quarantine_folder, [b"MESSAGES"])
         return {"quarantined": int(status.get(b"MESSAGES", 0))}
+
+
+class SentCopies:
+    """Finds callflow's own sent mail by its Message-ID where the provider keeps a copy of
+    submitted mail (``smtp.sent_folder``), in the mailbox callflow reads.
+
+    Only a copy that is there proves anything: "not found" cannot tell a lost mail from a
+    provider that keeps no copies (or files it later), so it answers None, never False.
+    """
+
+    def __init__(self, settings: Mailbox, folder: str) -> None:
+        self.settings = settings
+        self.folder = folder
+
+    def __call__(self, message_id: str) -> bool | None:
+        try:
+            client = ImapIntake(self.settings).connect()
+        except MailboxError as exc:
+            log.warning("sent copies: %s", exc)
+            return None
+        try:
+            client.select_folder(self.folder, readonly=True)
+            found = client.search(["HEADER", "Message-ID", message_id])
+        except (IMAPClientError, OSError) as exc:
+            log.warning("sent copies: cannot search %s: %s", self.folder, exc)
+            return None
+        finally:
+            with contextlib.suppress(IMAPClientError, OSError):
+                client.logout()
+        return True if found else None

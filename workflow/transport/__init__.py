@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from ..config import Config
+from ..mailbox.imap import SentCopies
 from ..outbox import Transport
+from .maildir import MaildirTransport
+from .smtp import SmtpTransport
 
 
 def open_transport(config: Config) -> Transport:
     if config.smtp.backend == "smtp":
-        from .smtp import SmtpTransport
-
-        return SmtpTransport(config.smtp)
-    from .maildir import MaildirTransport
-
+        sent_copies = SentCopies(config.mailbox, config.smtp.sent_folder) if config.smtp.sent_folder else None
+        return SmtpTransport(config.smtp, sent_copies)
     assert config.smtp.path is not None
     return MaildirTransport(config.smtp.path)

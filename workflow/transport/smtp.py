@@ -78,8 +78,10 @@ class _HandoverWatch:
 
 
 class SmtpTransport:
-    def __init__(self, settings: Smtp) -> None:
+    def __init__(self, settings: Smtp, sent_copies: Callable[[str], bool | None] | None = None) -> None:
         self.settings = settings
+        # Looks a Message-ID up where the provider keeps copies of submitted mail (sent_folder).
+        self.sent_copies = sent_copies
         self.password = settings.password()
         self.loop = asyncio.new_event_loop()
         self.client: aiosmtplib.SMTP | None = None
@@ -151,8 +153,9 @@ class SmtpTransport:
             raise SmtpSendError(f"smtp: recipient refused: {text}", True, list(errors))
 
     def delivered(self, message_id: str) -> bool | None:
-        """SMTP cannot say after the fact whether a server kept a message (see sent_folder)."""
-        return None
+        """SMTP itself cannot say after the fact whether a server kept a message; the provider's
+        copy in ``smtp.sent_folder`` can (True when found; otherwise nobody can tell)."""
+        return self.sent_copies(message_id) if self.sent_copies is not None else None
 
     def tidy(self) -> None:
         """An interrupted SMTP transaction leaves nothing on this side."""
