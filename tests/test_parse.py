@@ -137,6 +137,12 @@ def _from(header: str, extra: str = "") -> tuple[str, str]:
         ('"=?iso-8859-1?q?M=FCller=2C_J=FCrgen?=" <jm@example.de>', "jm@example.de", "Müller, Jürgen"),
         ("=?utf-8?q?In=C3=A8s?= Dupont <ines@example.org>", "ines@example.org", "Inès Dupont"),
         ("Plain Name <Plain@Example.ORG>", "plain@example.org", "Plain Name"),
+        # Unencoded, the same trick: text before an angle address is a name, even if it looks like
+        # an address (the standard library's parsers read the first token as the address).
+        ("boss@corp.example <john@example.com>", "john@example.com", "boss@corp.example"),
+        ("0@0. \x80 <maria@example.org>", "maria@example.org", "0@0."),  # a C1 control is not text
+        ('"Doe, J <x@evil.example>" <j@example.org>', "j@example.org", "Doe, J <x@evil.example>"),
+        ("<maria@example.org> (Maria)", "maria@example.org", ""),
         # A client that encoded the whole header: no address outside it, so the decoded text is read.
         ("=?utf-8?q?John_=3Cjohn=40example=2Ecom=3E?=", "john@example.com", "John"),
     ],

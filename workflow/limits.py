@@ -7,6 +7,14 @@ here, at a word boundary. Nothing here reads or writes mail.
 
 from __future__ import annotations
 
+# What classification reads of one message (the message itself is kept whole in the mailbox): a
+# person's mail to a contact address is a few pages, and reading megabytes of text for intents
+# and quotes would let one mail hold up the pass for minutes.
+MAX_TEXT_CHARS = 200_000  # readable text, about a hundred pages
+MAX_HTML_CHARS = 1_000_000  # an HTML body, before it is turned into text
+MAX_CALENDAR_CHARS = 200_000  # one text/calendar part
+MAX_SUBJECT_READ_CHARS = 1_000  # a subject, as rules and intents read it
+
 MAX_NAME_CHARS = 100  # a display name or a survey's name field
 MAX_SUBJECT_CHARS = 150  # the subject an answer repeats ("Re: …")
 MAX_FIELD_CHARS = 2000  # one survey answer kept in the applicant record

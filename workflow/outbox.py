@@ -387,8 +387,14 @@ def send_due(
             report.failed.append(entry)
             continue
         key = entry["key"]
+        handed_over: list[bool] = []
+
+        def handover(key: str = key, handed_over: list[bool] = handed_over) -> None:
+            journal.handover(key)
+            handed_over.append(True)
+
         try:
-            transport.send(message, sender, recipients, on_handover=lambda key=key: journal.handover(key))
+            transport.send(message, sender, recipients, on_handover=handover)
         except TransportError as exc:
             entry["attempts"] += 1
             entry["last_error"] = str(exc)
@@ -412,6 +418,17 @@ def send_due(
                 entry["next_attempt"] = (now + timedelta(seconds=delay)).isoformat()
                 _note(entry, now, f"retry later: {exc}", "sender")
                 report.retried.append(entry)
+            continue
+        except Exception as exc:  # this one mail cannot be written out (a bug, or text no mail can carry)
+            entry["attempts"] += 1
+            entry["last_error"] = f"cannot be sent: {type(exc).__name__}: {exc}"[:300]
+            # Before the handover nothing left; after it, only a person can tell.
+            entry["status"] = UNCERTAIN if handed_over else FAILED
+            _note(entry, now, f"{'uncertain' if handed_over else 'failed'}: {entry['last_error']}", "sender")
+            if not handed_over:
+                journal.fail(key)
+            report.failed.append(entry)
+            log.error("outbox id=%s kind=%s cannot be sent (%s)", entry["id"], entry["kind"], type(exc).__name__)
             continue
         journal.done(entry["key"])
         entry["status"] = SENT

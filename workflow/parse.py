@@ -12,7 +12,6 @@ quarantines it; nothing here raises on bad input and nothing here decides what m
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -29,12 +28,20 @@ import html2text
 from mailparser_reply import EmailReplyParser
 
 from .addresses import address_pairs
-from .limits import MAX_NAME_CHARS, clip
+from .limits import (
+    MAX_CALENDAR_CHARS,
+    MAX_HTML_CHARS,
+    MAX_NAME_CHARS,
+    MAX_SUBJECT_READ_CHARS,
+    MAX_TEXT_CHARS,
+    clip,
+)
 
 REPLY_LANGUAGES = ["en", "de", "fr", "nl", "es", "it", "da", "sv", "pl", "cs"]
 _reply_parser = EmailReplyParser(languages=REPLY_LANGUAGES)
 _MSGID = re.compile(r"<[^<>\s]+>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_DECODED_HEADER_CHARS = 16_000
 # Real mail nests a few levels (a forward of a reply with attachments is about six); a message
 # nested deeper is refused as unparseable while it is read, before anything recurses into it.
 MAX_MIME_DEPTH = 50
@@ -125,6 +132,7 @@ def normalise_newlines(raw: bytes) -> bytes:
 
 
 _SURROGATES = re.compile(r"[\udc80-\udcff]")
+_SURROGATES_ANY = re.compile(r"[\ud800-\udfff]")
 
 
 def _decode_8bit(raw: bytes) -> str:
@@ -151,15 +159,32 @@ def _header_object_text(value: Header) -> str:
     return "".join(parts)
 
 
+def decode_encoded_words(text: str) -> str:
+    """RFC 2047 encoded words decoded; never raises (undecodable text is returned as it is).
+
+    The standard library's decoder takes quadratic time in the number of encoded words, and a
+    header of 100,000 of them took the better part of a minute: only the first
+    ``MAX_DECODED_HEADER_CHARS`` are decoded, far more than any name or subject callflow reads.
+    """
+    if "=?" not in text:
+        return text
+    text = text[:MAX_DECODED_HEADER_CHARS]
+    try:
+        return str(make_header(decode_header(text)))
+    except Exception:
+        return text
+
+
 def _as_text(value: object) -> str:
     text = _header_object_text(value) if isinstance(value, Header) else str(value)
     if _SURROGATES.search(text):
         # Raw 8-bit bytes in a header (no encoded words): most often UTF-8, else Windows-1252.
         text = _decode_8bit(text.encode("utf-8", "surrogateescape"))
-    if "=?" in text:
-        # Encoded words the header parser left alone (e.g. inside broken headers).
-        with contextlib.suppress(Exception):
-            text = str(make_header(decode_header(text)))
+    # Encoded words the header parser left alone (e.g. inside broken headers).
+    text = decode_encoded_words(text)
+    if _SURROGATES_ANY.search(text):
+        # A broken encoded word can decode to lone surrogates, which no mail can carry.
+        text = _SURROGATES_ANY.sub("\ufffd", text)
     # Unfolded, one line: a decoded CR/LF must never reach a header we write.
     return " ".join(_CONTROL.sub(" ", text).split())
 
@@ -227,7 +252,10 @@ def _address_list(values: list[str]) -> list[tuple[str, str]]:
     for display, addr in address_pairs(values):
         addr = addr.strip().strip("<>").lower()
         if "@" in addr and " " not in addr:
-            out.append((clip(_as_text(display).strip(), MAX_NAME_CHARS), addr))
+            name = _as_text(display).strip()
+            if "=?" in name:
+                name = ""  # an encoded word that could not be decoded is not a name anyone wrote
+            out.append((clip(name, MAX_NAME_CHARS), addr))
     return out
 
 
@@ -435,7 +463,7 @@ def _parse(raw: bytes) -> ParsedMail:
         except Exception:
             disposition, filename = None, None
         if ctype == "text/calendar":
-            calendars.append(_part_text(part))
+            calendars.append(_part_text(part)[:MAX_CALENDAR_CHARS])
             attachments.append(Attachment(filename, ctype, part))
         elif disposition == "attachment" or filename or not ctype.startswith("text/"):
             attachments.append(Attachment(filename and _as_text(filename), ctype, part))
@@ -445,12 +473,18 @@ def _parse(raw: bytes) -> ParsedMail:
             plain.append(_part_text(part))
 
     html = "\n".join(html_parts) if html_parts else None
+    if html is not None and len(html) > MAX_HTML_CHARS:
+        html = html[:MAX_HTML_CHARS]
+        defects.append("HtmlTruncated")
     text = "\n\n".join(p for p in plain if p.strip())
     text_from_plain = True
     if not text.strip() and html:
         text = html_to_text(html)
         text_from_plain = False
     text = text.replace("\r\n", "\n")
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        defects.append("TextTruncated")
 
     fatal = None
     if not from_addr and not text.strip() and not attachments:
@@ -465,7 +499,7 @@ def _parse(raw: bytes) -> ParsedMail:
         raw_size=len(raw),
         key=key,
         message_id=message_id,
-        subject=header_str(msg, "Subject"),
+        subject=clip(header_str(msg, "Subject"), MAX_SUBJECT_READ_CHARS),
         from_addr=from_addr,
         from_name=from_name,
         reply_to=[a for _, a in _addresses(msg, "Reply-To")],

@@ -652,17 +652,22 @@ def _detect_flufl(view: _View) -> BounceReport | None:
 
 
 def _flufl_safe(msg: Message) -> Message:
-    """Work around flufl.bounce 6's Yale detector, which indexes ``getaddresses(...)[0]`` and so
-    raises on a single-part mail without a From header -- aborting the whole scan (and logging an
-    error) before the Postfix/qmail/heuristic detectors run.  Such mail gets a copy with a
-    placeholder sender; everything else is passed through untouched."""
-    if msg.is_multipart() or raw_header(msg, "From").strip():
+    """Work around two flufl.bounce 6 detectors that raise on ordinary broken mail, aborting the
+    whole scan (and logging an error with a traceback) before the Postfix/qmail/heuristic
+    detectors run: Yale indexes ``getaddresses(...)[0]`` on a single-part mail without a From
+    header, and Sina calls ``.lower()`` on a From header holding raw 8-bit bytes (which the
+    compat32 policy hands out as a ``Header`` object). Such mail gets a copy with a plain-ASCII
+    From; everything else is passed through untouched."""
+    sender = raw_header(msg, "From")
+    if sender.strip() and sender.isascii():
+        return msg
+    if not sender.strip() and msg.is_multipart():
         return msg
     clone = type(msg)(policy=msg.policy)
     for name, value in msg.raw_items():
         if name.lower() != "from":
             clone.set_raw(name, value)
-    clone.set_raw("From", "unknown@invalid")
+    clone.set_raw("From", sender.encode("ascii", "replace").decode("ascii") if sender.strip() else "unknown@invalid")
     clone.set_payload(msg.get_payload())
     return clone
 

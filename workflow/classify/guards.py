@@ -99,12 +99,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from email.header import Header, decode_header, make_header
+from email.header import Header, decode_header
 from email.message import Message
 from email.utils import parseaddr
 
 from ..addresses import address_pairs
-from ..parse import header_index
+from ..parse import decode_encoded_words, header_index
 from .mimeparts import content_type, own_text
 from .robot_cues import (
     MailSystem,
@@ -224,10 +224,7 @@ def _decoded_subject(msg: Message) -> str:
         return ""
     if "\ufffd" in raw:
         raw = _raw_header(msg, "Subject") or raw
-    try:
-        return str(make_header(decode_header(raw)))
-    except Exception:
-        return raw
+    return decode_encoded_words(raw)
 
 
 def _raw_header(msg: Message, name: str) -> str | None:

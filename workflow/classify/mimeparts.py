@@ -12,8 +12,9 @@ import html
 import logging
 import re
 from collections.abc import Iterator
-from email.header import decode_header, make_header
 from email.message import Message
+
+from ..parse import decode_encoded_words
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +58,7 @@ def decode_words(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if "=?" not in value:
-        return value
-    try:
-        return str(make_header(decode_header(value)))
-    except Exception:  # noqa: BLE001 - undecodable encoded words: match on the raw text instead
-        log.debug("undecodable encoded words in %r", value, exc_info=True)
-        return value
+    return decode_encoded_words(value)
 
 
 def own_parts(msg: Message) -> Iterator[Message]:
