@@ -191,3 +191,14 @@ def test_invisible_characters_and_numeric_domains_are_never_answered() -> None:
         assert unanswerable(address) is not None, address
     for address in ["maria@example.org", "o'brien@example.ie", "x@exämple.de", "a+tag@xn--bcher-kva.example"]:
         assert unanswerable(address) is None, address
+
+
+def test_a_broken_encoded_subject_is_answered_with_the_default_subject(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path, base_config(tmp_path))
+    deliver(tmp_path / "mail", "1.x", mails.raw(
+        "Maria <maria@example.org>", "=?utf-8?q?=1F0=C2=80=F0=90=80=\n =80?=", "I would like to take part.\n"))
+    _run(cfg)
+    (answer,) = outgoing(tmp_path)
+    assert answer["To"].addresses[0].addr_spec == "maria@example.org"
+    assert "=?" not in str(answer["Subject"]) and "Working group meeting" in str(answer["Subject"])
+    assert [e["status"] for e in Store(tmp_path / "state.json").outbox] == ["sent"]

@@ -41,6 +41,10 @@ class Decision:
 
 def reply_subject(subject: str, fallback: str) -> str:
     core = _REPLY_PREFIX.sub("", clip(subject or "", 4 * MAX_SUBJECT_CHARS)).strip()
+    if "=?" in core:
+        # An encoded word that could not be decoded: unreadable, and the email package would
+        # take it for an encoded word again when it writes our header.
+        return fallback
     return f"Re: {clip(core, MAX_SUBJECT_CHARS)}" if core else fallback
 
 
