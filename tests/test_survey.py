@@ -22,10 +22,10 @@ from workflow.classify.survey import (
     build_label_index,
     pairs_from_html,
     parse_notification,
-    read_export,
     responses_from_attachment,
 )
 from workflow.config import DEFAULT_FIELDS
+from workflow.exports import read_export
 
 DATA = Path(__file__).parent / "data" / "survey"
 INDEX = build_label_index(DEFAULT_FIELDS)

@@ -59,7 +59,7 @@ def discover_kinds() -> list[str]:
     )
 
 
-# Mail to organisers has its own tests (test_digest.py, test_mailcommands.py): these tests are
+# Mail to organisers has its own tests (test_digest.py, test_commands_by_mail.py): these tests are
 # about the wording applicants read.
 ORGANISER_KINDS = {"digest", "command_result"}
 KINDS = [k for k in discover_kinds() if k not in ORGANISER_KINDS]

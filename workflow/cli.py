@@ -7,20 +7,14 @@ the file, key or mail; a traceback only with --debug.
 from __future__ import annotations
 
 import argparse
-import csv
 import difflib
-import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import tzinfo
-from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from . import config as config_mod
-from .clock import Clock, parse_now
+from . import cli_commands as c
 from .errors import CallflowError, UsageError
 
 log = logging.getLogger("callflow")
@@ -75,8 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print callflow's version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                            help="what to do (callflow COMMAND --help explains each)")
-
-    from . import commands as c
 
     run = _add(sub, "run", c.cmd_run, "run the daemon (or one pass with --once)")
     run.add_argument("--once", action="store_true", help="handle everything pending, send, exit")
@@ -165,25 +157,6 @@ def _setup_logging(debug: bool, quiet: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
 
 
-def load_config(args: argparse.Namespace) -> config_mod.Config:
-    path = args.config or os.environ.get("CALLFLOW_CONFIG") or config_mod.DEFAULT_CONFIG
-    return config_mod.load(Path(path))
-
-
-def make_clock(args: argparse.Namespace, cfg: config_mod.Config) -> Clock:
-    return clock_in(args, cfg.event.tz)
-
-
-def clock_in(args: argparse.Namespace, tz: tzinfo) -> Clock:
-    """The clock --now asks for (a naive --now is local to ``tz``), or the real one."""
-    if not args.now:
-        return Clock()
-    try:
-        return Clock(parse_now(args.now, tz))
-    except ValueError:
-        raise UsageError(f"--now: not an ISO datetime: {args.now!r}") from None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -211,16 +184,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
-
-
-def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: (";".join(map(str, row[k])) if isinstance(row.get(k), list) else row.get(k)) for k in columns})
-
-
-__all__ = ["main", "build_parser", "load_config", "make_clock", "clock_in"]
+__all__ = ["main", "build_parser"]

@@ -3,40 +3,33 @@
 Input is plain data (the parsed mail, its classification, the applicant record from the
 store); the output is a ``Decision``. The changes are made to the in-memory store only —
 the pipeline commits them together with the rest of the batch, and only then settles the
-mail on the server. Every answer is queued in the outbox under an idempotency key.
+mail on the server. Every answer is queued through ``answers`` under an idempotency key; the
+lifecycle steps, commands by mail and erasure each do their part and are called from here,
+never the other way round. Nothing here reads mail or talks to a server.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from . import lifecycle, outbox
-from .addresses import unanswerable
+from . import commands_by_mail, lifecycle, outbox
+from .answers import AUTO_GENERATED, Answers
 from .classify import Classification, intents
 from .config import Config
+from .handling import ATTENTION, PROCESSED, QUARANTINE, Decision
 from .lifecycle import Flag, State
+from .lifecycle_steps import LifecycleSteps
 from .limits import MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_SUBJECT_CHARS, clip
-from .mailbox import ATTENTION, PROCESSED, QUARANTINE
 from .parse import ParsedMail
+from .privacy import erase_on_request
 from .store import Store
 from .survey_auth import record_refusal, refusal_reason
 
-AUTO_REPLIED = "auto-replied"
-AUTO_GENERATED = "auto-generated"
 ACCEPTS_CONFIRMATION = {State.INVITED.value, State.CONFIRMED.value, State.DECLINED.value}
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|antw|rif|r|wg|fw|fwd|tr|ref)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
-
-
-@dataclass
-class Decision:
-    disposition: str
-    applicant: str | None = None
-    state_change: str | None = None
-    queued: list[str] = field(default_factory=list)  # outbox kinds queued
-    note: str = ""
 
 
 def reply_subject(subject: str, fallback: str) -> str:
@@ -53,8 +46,7 @@ class Decider:
         self.config = config
         self.store = store
         self.now = now
-        self.domain = config.sender_domain
-        self.own_domains = config.own_domains
+        self.answers = Answers(config, store, now)
 
     # -- helpers ------------------------------------------------------------------------
     def _record(self, email: str, name: str | None) -> dict[str, Any]:
@@ -67,88 +59,30 @@ class Decider:
             record["name"] = name
         return record
 
-    def _may_auto_answer(self, record: dict[str, Any]) -> bool:
-        """Second safety net after the robot guards (like Sieve vacation's :days)."""
-        window = self.config.replies
-        since = self.now - timedelta(days=window.window_days)
-        recent = [t for t in record.get("auto_answers", []) if datetime.fromisoformat(t) > since]
-        record["auto_answers"] = recent
-        return len(recent) < window.max_per_window
-
-    def queue(
-        self,
-        decision: Decision,
-        record: dict[str, Any],
-        kind: str,
-        key: str,
-        context: dict[str, Any],
-        *,
-        answering: ParsedMail | None = None,
-        auto_submitted: str | None = AUTO_REPLIED,
-        approval: bool | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> dict[str, Any] | None:
-        """Queue one mail to this applicant; None if its key was queued before, or if the address
-        is not one callflow writes to on its own (then the applicant is left for a person)."""
-        refused = unanswerable(record["email"], self.own_domains)
-        if refused:
-            self._not_answered(decision, record, kind, refused, answering)
-            return None
-        entry = outbox.enqueue(
-            self.store,
-            key=key,
-            kind=kind,
-            to=record["email"],
-            to_name=record.get("name", ""),
-            applicant=record["email"],
-            context={"applicant": {"name": record.get("name", ""), "email": record["email"]}, **context},
-            now=self.now,
-            domain=self.domain,
-            in_reply_to=answering.message_id if answering else None,
-            references=answering.references if answering else (),
-            auto_submitted=auto_submitted,
-            approval=kind in self.config.outbox.approval_required if approval is None else approval,
-            extra=extra,
-        )
-        if entry is None:
-            return None
-        record["sent_message_ids"].append(entry["message_id"])
-        if answering is not None:
-            record["auto_answers"].append(self.now.isoformat())
-        waits = " (awaiting approval)" if entry["status"] == outbox.AWAITING else ""
-        lifecycle.add_history(record, self.now, "queued", f"{kind} (outbox {entry['id']}){waits}", "callflow")
-        decision.queued.append(kind)
-        return entry
-
-    def _not_answered(
-        self, decision: Decision, record: dict[str, Any], kind: str, why: str, answering: ParsedMail | None
-    ) -> None:
-        """An address callflow does not write to on its own: recorded, flagged, never mailed."""
-        lifecycle.add_history(record, self.now, "not_answered", f"{kind}: {why}", "callflow")
-        lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
-        record["attention"] = {
-            "at": self.now.isoformat(),
-            "intent": "",
-            "snippet": " ".join(answering.reply_text.split())[:280] if answering is not None else "",
-            "subject": answering.subject[:200] if answering is not None else "",
-            "note": f"not answered automatically: {why}",
-        }
-        if decision.disposition == PROCESSED:
-            decision.disposition = ATTENTION
-        decision.note = f"not answered: {why}"
+    def _queue(self, decision: Decision, record: dict[str, Any], kind: str, key: str,
+               context: dict[str, Any], **options: Any) -> None:
+        """Queue one answer and note it in the decision; an address callflow does not write to
+        on its own leaves the mail for a person."""
+        answer = self.answers.queue(record, kind, key, context, **options)
+        if answer.kind:
+            decision.queued.append(answer.kind)
+        if answer.refused:
+            if decision.disposition == PROCESSED:
+                decision.disposition = ATTENTION
+            decision.note = f"not answered: {answer.refused}"
 
     # -- per kind -----------------------------------------------------------------------
     def decide(self, mail: ParsedMail, cls: Classification) -> Decision:
-        handler = getattr(self, f"_on_{cls.kind}", None)
-        if handler is None:
+        handler = HANDLERS.get(cls.kind)
+        if handler is None:  # auto replies aside, robots are logged and never answered
             disposition = ATTENTION if cls.needs_attention else PROCESSED
             return Decision(disposition, note=f"{cls.kind}: logged, never answered")
-        return handler(mail, cls)
+        return handler(self, mail, cls)
 
-    def _on_unparseable(self, mail: ParsedMail, cls: Classification) -> Decision:
+    def on_unparseable(self, mail: ParsedMail, cls: Classification) -> Decision:
         return Decision(QUARANTINE, note=f"quarantined: {cls.reason}")
 
-    def _on_bounce(self, mail: ParsedMail, cls: Classification) -> Decision:
+    def on_bounce(self, mail: ParsedMail, cls: Classification) -> Decision:
         decision = Decision(PROCESSED, note=cls.reason)
         if cls.rule == "guard:feedback_report" and cls.applicant_email:
             # A complaint: the organisers decide whether to write to this person again.
@@ -168,23 +102,20 @@ class Decider:
             decision.applicant = address
         return decision
 
-    def _on_auto_reply(self, mail: ParsedMail, cls: Classification) -> Decision:
+    def on_auto_reply(self, mail: ParsedMail, cls: Classification) -> Decision:
         record = self.store.applicants.get(mail.from_addr) if mail.from_addr else None
         if record is not None:
             lifecycle.add_history(record, self.now, "auto_reply", cls.reason or "automatic reply", "mail")
         disposition = ATTENTION if cls.needs_attention else PROCESSED
         return Decision(disposition, applicant=record and record["email"], note="automatic reply: never answered")
 
-    def _on_organiser_command(self, mail: ParsedMail, cls: Classification) -> Decision:
+    def on_organiser_command(self, mail: ParsedMail, cls: Classification) -> Decision:
         if not self.config.commands.enabled:
             # Commands by mail are switched off: a person reads it.
             return Decision(ATTENTION, note="organiser mail: left for a person")
-        # Imported here: mailcommands builds on organise, which builds on this module.
-        from . import mailcommands
+        return commands_by_mail.execute(self.config, self.store, mail, self.now)
 
-        return mailcommands.execute(self.config, self.store, mail, self.now)
-
-    def _on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
+    def on_survey_response(self, mail: ParsedMail, cls: Classification) -> Decision:
         refused = refusal_reason(self.config, cls)
         if refused is not None:
             # Possibly forged: nobody is recorded or written to; the digest lists it.
@@ -237,7 +168,7 @@ class Decider:
             # Someone who never wrote to us may not know their address was given: such
             # acknowledgements are rate-limited per hour when sent (outbox.FIRST_CONTACT).
             first_contact = None if lifecycle.has_written(record) else {outbox.FIRST_CONTACT: True}
-            self.queue(
+            self._queue(
                 decision, record, kind, f"ack:application:{email}", {}, auto_submitted=AUTO_GENERATED,
                 extra=first_contact,
             )
@@ -266,7 +197,7 @@ class Decider:
                 return entry["applicant"]
         return None
 
-    def _on_applicant_message(self, mail: ParsedMail, cls: Classification) -> Decision:
+    def on_applicant_message(self, mail: ParsedMail, cls: Classification) -> Decision:
         email = cls.applicant_email
         if not email:
             return Decision(ATTENTION, note="mail without a sender address")
@@ -298,19 +229,14 @@ class Decider:
         else:
             kind = "ack_message"
         if cls.intent in ("confirm", "decline", "withdraw") and not asks:
-            # The lifecycle acts on the answer and its own mail is the reply (imported here:
-            # organise builds on this module).
-            from .organise import Lifecycle
-
-            change = Lifecycle(self.config, self.store, self.now, "mail").answer(record, cls.intent, mail)
+            # The lifecycle acts on the answer and its own mail is the reply.
+            change = LifecycleSteps(self.config, self.store, self.now, "mail").answer(record, cls.intent, mail)
             if change is not None:
                 decision.state_change = f"{change.before}→{change.after}"
                 decision.queued.extend(change.mails)
                 return decision
         if cls.intent == "erasure" and not asks:
-            from .privacy import erase_on_request
-
-            decision.queued.extend(erase_on_request(self.config, self.store, record, self.now, mail, self))
+            decision.queued.extend(erase_on_request(self.config, self.store, record, self.now, mail))
             decision.applicant = None
             decision.state_change = "erased"
             return decision
@@ -323,11 +249,23 @@ class Decider:
             "reply_subject": reply_subject(mail.subject, self.config.event.name),
             "asks_question": asks,
         }
-        if self._may_auto_answer(record):
-            self.queue(decision, record, kind, f"ack:{mail.key}", context, answering=mail)
+        if self.answers.may_answer_automatically(record):
+            self._queue(decision, record, kind, f"ack:{mail.key}", context, answering=mail)
         else:
             # The answer window (a safety net against loops) holds the automatic answer back;
             # a person still owes this sender one, so the mail is left for them.
             lifecycle.add_history(record, self.now, "not_answered", "answer window: already answered recently", "callflow")
             self._leave_for_a_person(decision, record, mail, cls)
         return decision
+
+
+# The decide stage's handler for each kind of mail (classify.KINDS); a kind not named here is
+# a robot's mail that is logged and never answered (list, spam).
+HANDLERS: dict[str, Callable[[Decider, ParsedMail, Classification], Decision]] = {
+    "unparseable": Decider.on_unparseable,
+    "bounce": Decider.on_bounce,
+    "auto_reply": Decider.on_auto_reply,
+    "organiser_command": Decider.on_organiser_command,
+    "survey_response": Decider.on_survey_response,
+    "applicant_message": Decider.on_applicant_message,
+}

@@ -23,11 +23,11 @@ from pathlib import Path
 import yaml
 
 from . import views
-from .cli import load_config
 from .clock import Clock
 from .config import Config, example_config, from_dict, load
 from .daemon import PassReport, run_once
-from .digest_job import KIND as DIGEST_KIND
+from .digest_queue import KIND as DIGEST_KIND
+from .invocation import load_config
 from .mailbox.maildir import ensure_maildir
 from .pipeline import Runtime
 from .store import Store

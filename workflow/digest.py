@@ -17,11 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from . import outbox, survey_auth, tokens, views
+from .commands_by_mail import HELP
 from .config import Config
+from .handling import ATTENTION, QUARANTINE
 from .lifecycle import Flag, State
-from .mailbox import ATTENTION, QUARANTINE
-from .mailcommands import HELP
-from .organise import Lifecycle
+from .lifecycle_steps import LifecycleSteps
 from .render import Renderer
 from .store import Store
 
@@ -164,7 +164,7 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
     since = since or now - DAY
     status = views.status(config, store)
     records = [r for r in store.applicants if _visible(r)]
-    life = Lifecycle(config, store, now, "digest")
+    life = LifecycleSteps(config, store, now, "digest")
 
     new: list[dict[str, Any]] = []
     for record in records:

@@ -17,6 +17,7 @@ from .classify import survey
 from .config import Config
 from .decide import Decider
 from .errors import UsageError
+from .exports import read_export
 from .store import Store
 
 SUBMITTED_FIELD = "submitted"
@@ -57,7 +58,7 @@ def _submitted(response: survey.SurveyResponse, config: Config, now: datetime) -
 def import_export(config: Config, store: Store, path: Path, now: datetime, acknowledge: bool = True) -> ImportReport:
     fields = {SUBMITTED_FIELD: SUBMITTED_LABELS, **config.survey.fields}
     try:
-        responses = survey.read_export(path, fields)
+        responses = read_export(path, fields)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except ValueError as exc:

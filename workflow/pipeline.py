@@ -18,9 +18,12 @@ from . import lifecycle, outbox, privacy
 from .classify import Classification, ClassifyContext
 from .clock import Clock
 from .config import Config
-from .decide import Decider, Decision
+from .decide import Decider
+from .digest_queue import queue_digest
+from .handling import PROCESSED, QUARANTINE, Decision, to_folder
 from .lifecycle import Flag
-from .mailbox import PROCESSED, QUARANTINE, Intake, to_folder
+from .lifecycle_steps import LifecycleSteps
+from .mailbox import Intake
 from .parse import ParsedMail, unreadable
 from .render import Renderer
 from .store import Store
@@ -173,10 +176,7 @@ def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
     Idempotent (keyed mail, one digest a day), so it runs on every pass. Returns the number of
     changes (mails queued, records erased); the caller commits when it is not zero.
     """
-    from .digest_job import queue_digest
-    from .organise import Lifecycle
-
-    life = Lifecycle(rt.config, rt.store, rt.now, "scheduler")
+    life = LifecycleSteps(rt.config, rt.store, rt.now, "scheduler")
     changes = life.send_updates_if_changed() + life.reminders()
     for change in changes:
         log.info("scheduled: %s queued (state %s)", ",".join(change.mails), change.after)

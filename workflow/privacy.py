@@ -15,9 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import lifecycle, outbox, survey_auth
+from .answers import Answers
 from .config import Config
 from .errors import UsageError
 from .lifecycle import HAS_CALENDAR_ENTRY, Flag
+from .lifecycle_steps import LifecycleSteps
+from .parse import ParsedMail
 from .store import Store
 
 TOMBSTONE_PREFIX = "erased:"
@@ -130,22 +133,21 @@ def scrub_after_sending(entries: list[dict[str, Any]]) -> None:
             _scrub_entry(entry, entry["erasure_of"])
 
 
-def erase_on_request(config: Config, store: Store, record: dict[str, Any], now: datetime, mail: Any,
-                     decider: Any) -> list[str]:
+def erase_on_request(
+    config: Config, store: Store, record: dict[str, Any], now: datetime, mail: ParsedMail
+) -> list[str]:
     """An applicant asked by mail to delete their data: withdraw (cancelling any calendar
     entry), confirm by mail, erase. Returns the mail kinds queued."""
-    from .organise import Lifecycle
-
     queued: list[str] = []
     if record.get("state") in HAS_CALENDAR_ENTRY and lifecycle.can(record, "withdraw"):
-        change = Lifecycle(config, store, now, "mail").answer(record, "withdraw", mail)
+        change = LifecycleSteps(config, store, now, "mail").answer(record, "withdraw", mail)
         if change:
             queued.extend(change.mails)
-    from .decide import Decision
-
-    decision = Decision("processed", applicant=record["email"])
-    decider.queue(decision, record, "erasure_ack", f"erasure:{mail.key}", {}, answering=mail, approval=False)
-    queued.extend(decision.queued)
+    ack = Answers(config, store, now).queue(
+        record, "erasure_ack", f"erasure:{mail.key}", {}, answering=mail, approval=False
+    )
+    if ack.kind:
+        queued.append(ack.kind)
     erase(config, store, record["email"], now, "mail", deliver_pending=True)
     return queued
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from . import calendar
+from . import ics
 from .config import Config
 from .errors import ConfigError
 
@@ -138,20 +138,20 @@ class Renderer:
         cal = entry.get("calendar")
         if cal:
             if cal.get("removed"):
-                ics = calendar.removed_sessions_cancel_ics(
+                ics_data = ics.removed_sessions_cancel_ics(
                     self.config, entry["to"], entry.get("to_name") or "", cal["removed"],
                     sequence=cal["sequence"], now=now,
                 )
             else:
-                ics = calendar.invitation_ics(
+                ics_data = ics.invitation_ics(
                     self.config, entry["to"], entry.get("to_name") or "", sequence=cal["sequence"],
                     method=cal["method"], now=now,
                 )
             # Inline text/calendar with METHOD makes Outlook, Gmail and Thunderbird show
             # Accept/Decline buttons; the .ics attachment serves every other client.
-            msg.add_alternative(ics.decode("utf-8"), subtype="calendar", params={"method": cal["method"]})
+            msg.add_alternative(ics_data.decode("utf-8"), subtype="calendar", params={"method": cal["method"]})
             name = "cancel.ics" if cal["method"] == "CANCEL" else "invite.ics"
-            msg.add_attachment(ics, maintype="application", subtype="ics", filename=name)
+            msg.add_attachment(ics_data, maintype="application", subtype="ics", filename=name)
         return msg, contact.email, [entry["to"]]
 
 

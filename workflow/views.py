@@ -6,8 +6,8 @@ from typing import Any
 
 from . import outbox
 from .config import Config
+from .handling import QUARANTINE
 from .lifecycle import HOLDS_PLACE, State
-from .mailbox import QUARANTINE
 from .store import Store
 
 

@@ -21,7 +21,6 @@ import io
 import itertools
 import json
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -332,7 +331,7 @@ _DELIMITERS = (",", ";", "\t")
 _SNIFF_CHARS = 64 * 1024  # enough for title rows and a header of long question texts
 
 
-def _decode(data: bytes, charset: str | None = None) -> str:
+def decode_data(data: bytes, charset: str | None = None) -> str:
     # Excel's "Unicode text" export is UTF-16 with a BOM; everything else is UTF-8 (with or
     # without BOM) or, from German/French Excel, cp1252.
     if data.startswith(_UTF16_BOMS):
@@ -398,7 +397,7 @@ def _email_header_width(sample: str, delimiter: str, label_index: dict[str, str]
     return 0
 
 
-def _csv_rows(text: str, label_index: dict[str, str]) -> Iterator[list[str]]:
+def csv_rows(text: str, label_index: dict[str, str]) -> Iterator[list[str]]:
     delimiter, text = _sniff_delimiter(text, label_index)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -407,7 +406,7 @@ def _csv_rows(text: str, label_index: dict[str, str]) -> Iterator[list[str]]:
         raise ValueError(f"CSV record {reader.line_num}: {exc}") from None
 
 
-def _cell_str(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A spreadsheet value as the organiser would read it in the sheet."""
     if value is None:
         return ""
@@ -435,7 +434,7 @@ def _column_name(number: int) -> str:
     return f"column {name}"
 
 
-def _table(rows: Iterable[Sequence[str]], label_index: dict[str, str]) -> tuple[list[SurveyResponse], bool]:
+def table_responses(rows: Iterable[Sequence[str]], label_index: dict[str, str]) -> tuple[list[SurveyResponse], bool]:
     """A table → one response per non-empty row under the header row, and whether the
     header named an email column.
 
@@ -538,14 +537,14 @@ def attachment_kind(filename: str | None, content_type: str) -> str | None:
     return None
 
 
-def _read_attachment(
+def read_attachment(
     filename: str | None, content_type: str, data: bytes, label_index: dict[str, str]
 ) -> list[SurveyResponse]:
     """Responses in a CSV/JSON attachment; ValueError if it is one of those but unreadable."""
     kind = attachment_kind(filename, content_type)
     if kind is None:
         return []
-    text = _decode(data, _charset(content_type))
+    text = decode_data(data, _charset(content_type))
     if kind == "json":
         try:
             found = _json_responses(json.loads(text))
@@ -559,7 +558,7 @@ def _read_attachment(
             response.row = number
             responses.append(response)
         return responses
-    return _table(_csv_rows(text, label_index), label_index)[0]
+    return table_responses(csv_rows(text, label_index), label_index)[0]
 
 
 def responses_from_attachment(
@@ -567,57 +566,9 @@ def responses_from_attachment(
 ) -> list[SurveyResponse]:
     """Responses in a CSV or JSON attachment; [] for any other or unreadable attachment."""
     try:
-        return _read_attachment(filename, content_type, data, label_index)
+        return read_attachment(filename, content_type, data, label_index)
     except ValueError:
         return []
-
-
-def _read_xlsx(path: Path, label_index: dict[str, str]) -> list[SurveyResponse]:
-    # Imported here: only `callflow import` needs openpyxl, the daemon's classifier does not.
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValueError(f"not a readable XLSX file: {exc}") from None
-    try:
-        first: list[SurveyResponse] | None = None
-        for sheet in workbook.worksheets:
-            # Some generators write a wrong <dimension>, and read-only mode trusts it.
-            sheet.reset_dimensions()
-            rows = ([_cell_str(v) for v in row] for row in sheet.iter_rows(values_only=True))
-            responses, has_email = _table(rows, label_index)
-            if has_email:
-                return responses  # a workbook may hold a summary sheet before the answers
-            if first is None:
-                first = responses
-        return first or []
-    finally:
-        workbook.close()
-
-
-def read_export(path: Path, fields: dict[str, list[str]]) -> list[SurveyResponse]:
-    """A survey tool's export file (CSV, XLSX or JSON) → one response per row.
-
-    Raises ValueError for a file type it cannot read, OSError if the file cannot be opened.
-    """
-    index = build_label_index(fields)
-    suffix = path.suffix.lower()
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    # An .xlsx is a zip file; people rename exports, so the content decides over the name.
-    if magic == b"PK\x03\x04":
-        if suffix not in ("", ".xlsx", ".xlsm", ".csv"):
-            raise ValueError(f"unsupported export type: {suffix} (a zip archive)")
-        return _read_xlsx(path, index)
-    if suffix in (".csv", ".tsv", ".txt"):
-        return _table(_csv_rows(_decode(path.read_bytes()), index), index)[0]
-    if suffix == ".json":
-        return _read_attachment(path.name, "application/json", path.read_bytes(), index)
-    if suffix == ".xls":
-        raise ValueError("unsupported export type: .xls (old Excel format; save it as .xlsx or .csv)")
-    raise ValueError(f"unsupported export type: {suffix or path.name!r}")
 
 
 # --- one notification ------------------------------------------------------------------------
@@ -637,7 +588,7 @@ def parse_notification(
     notes: list[str] = []
     for filename, content_type, data in attachments:
         try:
-            responses = _read_attachment(filename, content_type, data, label_index)
+            responses = read_attachment(filename, content_type, data, label_index)
         except ValueError as exc:
             notes.append(f"attachment {filename or content_type} unreadable: {exc}")
             continue

@@ -21,7 +21,8 @@ from imapclient.exceptions import IMAPClientError, LoginError
 
 from ..config import Mailbox
 from ..errors import MailboxError
-from . import ATTENTION, FOLDER_PREFIX, PROCESSED, IncomingMail
+from ..handling import ATTENTION, FOLDER_PREFIX, PROCESSED
+from .intake import IncomingMail
 
 log = logging.getLogger(__name__)
 # RFC 2177: servers may drop an IDLE after 30 minutes; re-issue well before.

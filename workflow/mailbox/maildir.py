@@ -16,7 +16,8 @@ from typing import Any
 
 from ..config import Mailbox
 from ..errors import MailboxError
-from . import ATTENTION, FOLDER_PREFIX, PROCESSED, QUARANTINE, IncomingMail
+from ..handling import ATTENTION, FOLDER_PREFIX, PROCESSED, QUARANTINE
+from .intake import IncomingMail
 
 
 def ensure_maildir(path: Path) -> None:

@@ -1,9 +1,14 @@
-"""What each CLI command does, on top of the pipeline and the store."""
+"""What each command-line command does, on top of the pipeline and the store.
+
+Each ``cmd_*`` takes the parsed arguments and returns an exit code; errors are raised as the
+exceptions in ``errors`` and turned into one line and an exit code by ``cli``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +16,23 @@ from . import config as config_mod
 from . import outbox as outbox_mod
 from . import views
 from .classify import ClassifyContext
-from .cli import clock_in, load_config, make_clock, print_csv, print_json
+from .classify.rules import load_rules
 from .config import Config
 from .daemon import Daemon, run_once, send_outbox
+from .demo import run_demo
+from .digest import build_digest
+from .digest_queue import queue_digest
 from .errors import CallflowError, ConfigError, MailboxError, TransportError, UsageError
+from .importer import import_export
+from .invocation import clock_in, load_config, make_clock, print_csv, print_json
+from .lifecycle_steps import LifecycleSteps
+from .mailbox import ImapIntake, MaildirIntake
 from .pipeline import Runtime
+from .privacy import erase, export
+from .render import Renderer
+from .starter import TIMEZONE, write_starter
 from .store import Store, instance_lock
+from .transport import MaildirTransport, SmtpTransport
 from .understand import understand
 
 
@@ -144,11 +160,10 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         return 1 if report.failed else 0
     with store.locked():
         if args.action == "approve":
-            from .organise import Lifecycle
 
             if not args.all and not args.ids:
                 raise UsageError("outbox approve: name IDs or use --all")
-            done = Lifecycle(rt.config, store, rt.now, "organiser").approve(None if args.all else args.ids)
+            done = LifecycleSteps(rt.config, store, rt.now, "organiser").approve(None if args.all else args.ids)
         else:
             done = outbox_mod.discard(store, args.ids, rt.now, "cli")
         store.commit()
@@ -166,8 +181,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     """
     try:
         cfg = load_config(args)
-        from .classify.rules import load_rules
-        from .render import Renderer
 
         load_rules(cfg.rules_dir)
         kinds = Renderer(cfg).kinds()
@@ -189,11 +202,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_mailbox(cfg: Config) -> str:
     if cfg.mailbox.backend == "maildir":
-        from .mailbox.maildir import MaildirIntake
 
         MaildirIntake(cfg.mailbox).open({})
         return f"Maildir {cfg.mailbox.path}"
-    from .mailbox.imap import ImapIntake
 
     intake = ImapIntake(cfg.mailbox)
     client = intake.connect()
@@ -212,11 +223,9 @@ def _check_mailbox(cfg: Config) -> str:
 
 def _check_smtp(cfg: Config) -> str:
     if cfg.smtp.backend == "maildir":
-        from .transport.maildir import MaildirTransport
 
         MaildirTransport(cfg.smtp.path)  # type: ignore[arg-type]
         return f"Maildir {cfg.smtp.path}"
-    from .transport.smtp import SmtpTransport
 
     transport = SmtpTransport(cfg.smtp)
     try:
@@ -230,12 +239,11 @@ def _check_smtp(cfg: Config) -> str:
 
 def cmd_decide(args: argparse.Namespace) -> int:
     """select / waitlist / reject / invite / withdraw: all addresses or none (one commit)."""
-    from .organise import Lifecycle
 
     rt = runtime(args)
     action = args.command
     with rt.store.locked():
-        life = Lifecycle(rt.config, rt.store, rt.now, args.by or "organiser")
+        life = LifecycleSteps(rt.config, rt.store, rt.now, args.by or "organiser")
         if action == "invite" and args.selected:
             if args.emails:
                 raise UsageError("invite: give addresses or --selected, not both")
@@ -258,11 +266,10 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from .organise import Lifecycle
 
     rt = runtime(args)
     with rt.store.locked():
-        life = Lifecycle(rt.config, rt.store, rt.now, args.by or "organiser")
+        life = LifecycleSteps(rt.config, rt.store, rt.now, args.by or "organiser")
         changes = [life.resolve(e) for e in args.emails]
         rt.store.commit()
     for change in changes:
@@ -271,7 +278,6 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from .importer import import_export
 
     rt = runtime(args)
     with rt.store.locked():
@@ -289,8 +295,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .digest import build_digest
-    from .digest_job import queue_digest
 
     rt = runtime(args)
     if args.send:
@@ -303,7 +307,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
         print(f"digest queued for {len(entries)} organiser(s); sent {len(report.sent)} mail(s)")
         return 0
     since = rt.store.meta.get("last_digest_at")
-    from datetime import datetime
 
     subject, text, html = build_digest(
         rt.config, rt.store, rt.renderer, rt.now, datetime.fromisoformat(since) if since else None, None
@@ -316,7 +319,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .privacy import export
 
     rt = runtime(args)
     print_json(export(rt.store, args.email))
@@ -324,7 +326,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from .privacy import erase
 
     rt = runtime(args)
     with rt.store.locked():
@@ -336,13 +337,11 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
 
     return run_demo(args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .starter import TIMEZONE, write_starter
 
     if args.directory is None and args.config:
         # init writes a config, it does not read one: the file goes where DIR says.

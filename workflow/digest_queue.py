@@ -11,8 +11,8 @@ from datetime import datetime, time
 from typing import Any
 
 from . import outbox, tokens
+from .answers import AUTO_GENERATED
 from .config import Config
-from .decide import AUTO_GENERATED
 from .digest import digest_context, token_context
 from .store import Store
 

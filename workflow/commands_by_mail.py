@@ -7,7 +7,7 @@ Three steps, each plain data in and out:
 * ``authorise`` decides whether the mail may act at all: an organiser's address, a digest token
   callflow issued recently, optionally a passing DKIM/DMARC verdict from a trusted server, and
   no sign of an automatic sender;
-* ``execute`` runs every line through ``organise.Lifecycle``, each line on its own and
+* ``execute`` runs every line through ``LifecycleSteps``, each line on its own and
   all-or-nothing, and queues one result mail to the organiser.
 
 A mail that is not authorised changes nothing and is answered never: an answer would tell a
@@ -17,7 +17,6 @@ forger which part of the check failed. It is recorded for the digest and left fl
 from __future__ import annotations
 
 import difflib
-import importlib
 import logging
 import re
 from collections.abc import Callable
@@ -27,14 +26,16 @@ from typing import Any
 
 from . import authresults, outbox, tokens, views
 from .addresses import address_pairs
+from .answers import AUTO_REPLIED
 from .classify import guards
 from .config import Config
-from .decide import AUTO_REPLIED, Decision
 from .errors import CallflowError
+from .handling import ATTENTION, PROCESSED, Decision
 from .lifecycle import State
+from .lifecycle_steps import LifecycleSteps
 from .limits import MAX_COMMAND_LINES, MAX_ECHOED_LINE_CHARS, clip
-from .mailbox import ATTENTION, PROCESSED
 from .parse import ParsedMail
+from .privacy import erase
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -193,16 +194,6 @@ class Result:
         }
 
 
-def _erase_function() -> Callable[..., Any] | None:
-    """privacy.erase, when this installation has it."""
-    try:
-        module = importlib.import_module(f"{__package__}.privacy")
-    except ImportError:
-        return None
-    erase = getattr(module, "erase", None)
-    return erase if callable(erase) else None
-
-
 class _LineError(CallflowError):
     """A command line that cannot be run as written (bad or missing arguments)."""
 
@@ -211,14 +202,11 @@ class _Runner:
     """Runs the lines of one command mail against the in-memory store."""
 
     def __init__(self, config: Config, store: Store, now: datetime, sender: str) -> None:
-        # Imported here: organise imports decide, which imports this module lazily.
-        from .organise import Lifecycle
-
         self.config = config
         self.store = store
         self.now = now
         self.by = f"organiser:{sender}"
-        self.life = Lifecycle(config, store, now, by=self.by)
+        self.life = LifecycleSteps(config, store, now, by=self.by)
 
     def run(self, command: Command) -> Result:
         if not command.verb:
@@ -228,7 +216,7 @@ class _Runner:
         try:
             # All or nothing per line: a line that fails leaves no change behind.
             with self.store.savepoint():
-                return getattr(self, f"_do_{command.verb}")(command, seq)
+                return VERB_HANDLERS[command.verb](self, command, seq)
         except _LineError as exc:  # refused as written, before anything was touched
             outcome = f"error: {exc}"
         except CallflowError as exc:
@@ -290,19 +278,19 @@ class _Runner:
         only = emails[0] if len(emails) == 1 else None
         return Result(command.text, "ok", self._describe(changes, seq, only))
 
-    def _do_select(self, command: Command, seq: int) -> Result:
+    def do_select(self, command: Command, seq: int) -> Result:
         return self._lifecycle(command, seq, "select")
 
-    def _do_waitlist(self, command: Command, seq: int) -> Result:
+    def do_waitlist(self, command: Command, seq: int) -> Result:
         return self._lifecycle(command, seq, "waitlist")
 
-    def _do_reject(self, command: Command, seq: int) -> Result:
+    def do_reject(self, command: Command, seq: int) -> Result:
         return self._lifecycle(command, seq, "reject")
 
-    def _do_withdraw(self, command: Command, seq: int) -> Result:
+    def do_withdraw(self, command: Command, seq: int) -> Result:
         return self._lifecycle(command, seq, "withdraw")
 
-    def _do_invite(self, command: Command, seq: int) -> Result:
+    def do_invite(self, command: Command, seq: int) -> Result:
         if command.args == ("selected",):
             changes = self.life.invite_selected()
             if not changes:
@@ -310,7 +298,7 @@ class _Runner:
             return Result(command.text, "ok", self._describe(changes, seq, None))
         return self._lifecycle(command, seq, "invite")
 
-    def _do_approve(self, command: Command, seq: int) -> Result:
+    def do_approve(self, command: Command, seq: int) -> Result:
         if not command.args:
             raise _LineError("name outbox ids (as #N in the digest) or all")
         if command.args == ("all",):
@@ -331,21 +319,18 @@ class _Runner:
             parts.append(what)
         return Result(command.text, "ok", "approved " + ", ".join(parts))
 
-    def _do_done(self, command: Command, seq: int) -> Result:
+    def do_done(self, command: Command, seq: int) -> Result:
         emails = self._addresses(command)
         for email in emails:
             self.life.resolve(email)
         return Result(command.text, "ok", f"attention cleared for {', '.join(emails)}")
 
-    def _do_erase(self, command: Command, seq: int) -> Result:
-        erase = _erase_function()
-        if erase is None:
-            raise _LineError("not available by mail yet, use callflow erase")
+    def do_erase(self, command: Command, seq: int) -> Result:
         (email,) = self._addresses(command, exactly_one=True)
         erase(self.config, self.store, email, self.now, self.by)
         return Result(command.text, "ok", "personal data erased (a tombstone is kept)")
 
-    def _do_status(self, command: Command, seq: int) -> Result:
+    def do_status(self, command: Command, seq: int) -> Result:
         data = views.status(self.config, self.store)
         counts = [f"{data['counts'][s.value]} {s.value}" for s in State if data["counts"].get(s.value)]
         left = data["capacity_left"]
@@ -355,10 +340,25 @@ class _Runner:
             parts.append(f"{awaiting} mail{'s' if awaiting != 1 else ''} awaiting approval")
         return Result("status", "ok", ", ".join(parts))
 
-    def _do_help(self, command: Command, seq: int) -> Result:
+    def do_help(self, command: Command, seq: int) -> Result:
         width = max(len(usage) for usage, _ in HELP)
         details = [f"{usage.ljust(width)}  {does}" for usage, does in HELP]
         return Result("help", "ok", "one command per line, addresses as written in the digest:", details)
+
+
+# What each verb runs: the table the parser's VERBS name (a test checks they match).
+VERB_HANDLERS: dict[str, Callable[[_Runner, Command, int], Result]] = {
+    "select": _Runner.do_select,
+    "waitlist": _Runner.do_waitlist,
+    "reject": _Runner.do_reject,
+    "withdraw": _Runner.do_withdraw,
+    "invite": _Runner.do_invite,
+    "approve": _Runner.do_approve,
+    "done": _Runner.do_done,
+    "erase": _Runner.do_erase,
+    "status": _Runner.do_status,
+    "help": _Runner.do_help,
+}
 
 
 def _record_rejection(store: Store, mail: ParsedMail, now: datetime, reason: str) -> None:

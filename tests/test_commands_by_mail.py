@@ -19,13 +19,13 @@ import pytest
 from tests import mails
 from tests.cfg import base_config, write_config
 from tests.test_pipeline_maildir import deliver, outgoing
-from workflow import mailcommands, outbox, tokens
+from workflow import commands_by_mail, outbox, tokens
 from workflow.classify import Classification
 from workflow.cli import main
+from workflow.commands_by_mail import Command, authorise, execute, parse_commands
 from workflow.config import Config, load
 from workflow.decide import Decider
-from workflow.mailbox import ATTENTION, PROCESSED
-from workflow.mailcommands import Command, authorise, execute, parse_commands
+from workflow.handling import ATTENTION, PROCESSED
 from workflow.parse import ParsedMail, parse
 from workflow.render import Renderer
 from workflow.store import Store
@@ -199,17 +199,17 @@ def test_each_line_is_all_or_nothing_and_failures_do_not_stop_the_rest(env: Env)
 
 
 def test_a_bug_half_way_through_a_line_is_undone(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    from workflow.organise import Lifecycle
+    from workflow.lifecycle_steps import LifecycleSteps
 
-    step = Lifecycle._step
+    step = LifecycleSteps._step
 
-    def broken(self: Lifecycle, record: dict[str, Any], event: str, **kw: Any) -> Any:
+    def broken(self: LifecycleSteps, record: dict[str, Any], event: str, **kw: Any) -> Any:
         change = step(self, record, event, **kw)  # the state changed and a mail was queued ...
         if record["email"] == "bo@example.net":
             raise KeyError("boom")  # ... and then something went wrong
         return change
 
-    monkeypatch.setattr(Lifecycle, "_step", broken)
+    monkeypatch.setattr(LifecycleSteps, "_step", broken)
     before = copy.deepcopy(env.store.applicants.get("bo@example.net"))
     seq = env.store.meta["outbox_seq"]
     mail = env.mail("select bo@example.net\nreject cy@example.net\n")
@@ -295,15 +295,9 @@ def test_status_and_help(env: Env) -> None:
 
 
 def test_erase_by_mail(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mailcommands, "_erase_function", lambda: None)
-    mail = env.mail("erase di@example.net\n")
-    execute(env.config, env.store, mail, NOW)
-    assert env.texts(mail) == ["erase di@example.net: error: not available by mail yet, use callflow erase"]
-    assert env.state("di@example.net") == "applied"
-
     calls: list[tuple[str, str]] = []
-    monkeypatch.setattr(mailcommands, "_erase_function",
-                        lambda: lambda config, store, email, now, by: calls.append((email, by)))
+    monkeypatch.setattr(commands_by_mail, "erase",
+                        lambda config, store, email, now, by: calls.append((email, by)))
     mail = env.mail("erase di@example.net\nerase ana@example.net bo@example.net\n")
     execute(env.config, env.store, mail, NOW)
     assert calls == [("di@example.net", f"organiser:{ORGANISER}")]
@@ -312,8 +306,6 @@ def test_erase_by_mail(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_erase_by_mail_with_the_real_privacy_module(env: Env) -> None:
-    if mailcommands._erase_function() is None:
-        pytest.fail("workflow.privacy.erase is expected in this checkout")
     mail = env.mail("erase di@example.net\n")
     execute(env.config, env.store, mail, NOW)
     assert env.results(mail)[0]["ok"]
@@ -507,3 +499,15 @@ def test_end_to_end_reply_to_the_digest(tmp_path: Path, capsys: pytest.CaptureFi
     # A second pass neither runs the commands again nor answers again.
     assert main([*base, "run", "--once"]) == 0
     assert len(outgoing(tmp_path)) == acks + 1
+
+
+def test_every_verb_the_parser_knows_has_a_handler_and_no_other() -> None:
+    assert set(commands_by_mail.VERB_HANDLERS) == set(commands_by_mail.VERBS)
+
+
+def test_the_decide_stage_has_a_handler_for_every_kind_it_acts_on() -> None:
+    from workflow.classify import KINDS
+    from workflow.decide import HANDLERS
+
+    assert set(HANDLERS) <= set(KINDS)
+    assert set(KINDS) - set(HANDLERS) == {"list", "spam"}  # logged, never answered

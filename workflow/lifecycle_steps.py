@@ -1,10 +1,12 @@
-"""Carrying applicants through the lifecycle: organisers' decisions, the applicant's answers,
-capacity and the waitlist, calendar invitations, updates and cancellations, reminders.
+"""Lifecycle steps: carrying applicants through the lifecycle — organisers' decisions, the
+applicant's answers, capacity and the waitlist, calendar invitations, updates and
+cancellations, reminders.
 
-Every step goes through ``lifecycle.transition`` (the one transition table) and queues the mail
-it causes through the outbox, with an idempotency key derived from its cause. Invitations,
-updates and cancellations carry ``calendar`` data that the renderer turns into an iCalendar
-part. Nothing here sends or writes files: the caller commits the store.
+``lifecycle`` holds the transition table; this module takes the steps. Every step goes
+through ``lifecycle.transition`` and queues the mail it causes as an answer (``answers``), with
+an idempotency key derived from its cause. Invitations, updates and cancellations carry
+``calendar`` data that the renderer turns into an iCalendar part (``ics``). Nothing here reads
+mail, sends or writes files: the caller commits the store.
 """
 
 from __future__ import annotations
@@ -13,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import calendar, lifecycle, outbox
+from . import ics, lifecycle, outbox
+from .answers import AUTO_GENERATED, AUTO_REPLIED, Answers
 from .config import Config
-from .decide import AUTO_GENERATED, AUTO_REPLIED, Decider, Decision
 from .errors import TransitionError, UsageError
 from .lifecycle import HAS_CALENDAR_ENTRY, HOLDS_PLACE, Flag, State
 from .store import Store
@@ -37,7 +39,7 @@ class Change:
         return f"{self.email}: {self.before} → {self.after}{mails}{note}"
 
 
-class Lifecycle:
+class LifecycleSteps:
     """Lifecycle steps on the in-memory store, for one point in time and one actor."""
 
     def __init__(self, config: Config, store: Store, now: datetime, by: str) -> None:
@@ -45,7 +47,7 @@ class Lifecycle:
         self.store = store
         self.now = now
         self.by = by
-        self.decider = Decider(config, store, now)
+        self.answers = Answers(config, store, now)
 
     # -- capacity -----------------------------------------------------------------------
     def places_taken(self) -> int:
@@ -94,7 +96,6 @@ class Lifecycle:
         held_place = before in HOLDS_PLACE
         _, mail_kind = lifecycle.transition(record, event, self.now, self.by, detail)
         change = Change(record["email"], before, record["state"])
-        decision = Decision("processed", applicant=record["email"])
         suffix = key_suffix or str(len(record["history"]))
         if mail_kind:
             context: dict[str, Any] = {}
@@ -117,11 +118,11 @@ class Lifecycle:
             auto = AUTO_GENERATED if self.by in ("scheduler",) else None
             if answering is not None:
                 auto = AUTO_REPLIED
-            self.decider.queue(
-                decision, record, mail_kind, key, context, answering=answering, auto_submitted=auto,
+            queued = self.answers.queue(
+                record, mail_kind, key, context, answering=answering, auto_submitted=auto,
                 approval=approval, extra=extra or None,
             )
-            change.mails = list(decision.queued)
+            change.mails = [queued.kind] if queued.kind else []
         if held_place and record["state"] not in HOLDS_PLACE:
             promoted = self.promote_next()
             if promoted:
@@ -132,8 +133,8 @@ class Lifecycle:
         current = record.get("calendar_sequence")
         sequence = 0 if current is None else current + 1
         record["calendar_sequence"] = sequence
-        self.store.meta.setdefault("schedule_fingerprint", calendar.schedule_fingerprint(self.config))
-        self.store.meta.setdefault("calendar_sessions", calendar.session_records(self.config))
+        self.store.meta.setdefault("schedule_fingerprint", ics.schedule_fingerprint(self.config))
+        self.store.meta.setdefault("calendar_sessions", ics.session_records(self.config))
         return {"method": method, "sequence": sequence}
 
     def resolve(self, email: str) -> Change:
@@ -161,13 +162,12 @@ class Lifecycle:
                 continue
             if self.config.waitlist.auto_promote:
                 return self._step(record, "promote", detail="a place became free", approval=False)
-            decision = Decision("processed", applicant=record["email"])
-            self.decider.queue(
-                decision, record, "promotion", f"promotion:{record['email']}:{len(record['history'])}", {},
+            queued = self.answers.queue(
+                record, "promotion", f"promotion:{record['email']}:{len(record['history'])}", {},
                 auto_submitted=None, approval=True, extra={"on_approve": {"event": "promote"}},
             )
             lifecycle.add_history(record, self.now, "proposed", "first on the waitlist for a freed place", self.by)
-            return Change(record["email"], record["state"], record["state"], list(decision.queued),
+            return Change(record["email"], record["state"], record["state"], [queued.kind] if queued.kind else [],
                           "promotion awaits approval")
         return None
 
@@ -200,13 +200,13 @@ class Lifecycle:
     # -- schedule changes and reminders ---------------------------------------------------
     def send_updates_if_changed(self) -> list[Change]:
         """Invited and confirmed people get an update (SEQUENCE + 1) when times or link changed."""
-        current = calendar.schedule_fingerprint(self.config)
+        current = ics.schedule_fingerprint(self.config)
         stored = self.store.meta.get("schedule_fingerprint")
         if stored is None or stored == current:
             self.store.meta["schedule_fingerprint"] = current
             return []
         self.store.meta["schedule_fingerprint"] = current
-        sessions_now = calendar.session_records(self.config)
+        sessions_now = ics.session_records(self.config)
         current_uids = {r["uid"] for r in sessions_now}
         removed = [r for r in self.store.meta.get("calendar_sessions", []) if r["uid"] not in current_uids]
         self.store.meta["calendar_sessions"] = sessions_now
@@ -218,21 +218,20 @@ class Lifecycle:
                     # below carries only the sessions that remain.
                     gone = self._calendar(record, "CANCEL")
                     gone["removed"] = removed
-                    cancel_decision = Decision("processed", applicant=record["email"])
-                    self.decider.queue(
-                        cancel_decision, record, "cancellation",
+                    self.answers.queue(
+                        record, "cancellation",
                         f"cancel-sessions:{record['email']}:{gone['sequence']}", {"reason": "session_removed"},
                         auto_submitted=AUTO_GENERATED, approval=False, extra={"calendar": gone},
                     )
                 cal = self._calendar(record, "REQUEST")
-                decision = Decision("processed", applicant=record["email"])
-                self.decider.queue(
-                    decision, record, "invitation_update", f"update:{record['email']}:{cal['sequence']}",
+                queued = self.answers.queue(
+                    record, "invitation_update", f"update:{record['email']}:{cal['sequence']}",
                     {"sequence": cal["sequence"]}, auto_submitted=AUTO_GENERATED, approval=False,
                     extra={"calendar": cal},
                 )
                 lifecycle.add_history(record, self.now, "update", "event details changed", "scheduler")
-                changes.append(Change(record["email"], record["state"], record["state"], list(decision.queued)))
+                changes.append(Change(record["email"], record["state"], record["state"],
+                                      [queued.kind] if queued.kind else []))
         return changes
 
     def reminders(self) -> list[Change]:
@@ -269,11 +268,10 @@ class Lifecycle:
                     key = f"nudge:{record['email']}:{record.get('calendar_sequence')}"
                     context["invited_on"] = invited_at.astimezone(self.config.event.tz).strftime("%-d %B %Y")
             if kind and key:
-                decision = Decision("processed", applicant=record["email"])
-                entry = self.decider.queue(
-                    decision, record, kind, key, context, auto_submitted=AUTO_GENERATED, approval=False
+                queued = self.answers.queue(
+                    record, kind, key, context, auto_submitted=AUTO_GENERATED, approval=False
                 )
-                if entry is not None:
+                if queued.entry is not None:
                     changes.append(Change(record["email"], state, state, [kind]))
         return changes
 

@@ -17,8 +17,8 @@ from icalendar import Calendar
 
 from tests.cfg import base_config, write_config
 from tests.mails import CONTACT
-from workflow.calendar import PRODID, event_uids, invitation_ics, schedule_fingerprint
 from workflow.config import Config, load
+from workflow.ics import PRODID, event_uids, invitation_ics, schedule_fingerprint
 
 NOW = datetime(2022, 3, 1, 9, 0, tzinfo=UTC)
 ATTENDEE = "zoe.obrien@probation.example"
@@ -300,8 +300,8 @@ def test_bad_arguments_are_refused(config: Config, kwargs: dict[str, Any], messa
 
 def test_uid_seed_keeps_uids_across_a_rename(tmp_path: Path) -> None:
     from tests.cfg import base_config, write_config
-    from workflow.calendar import event_uids
     from workflow.config import load
+    from workflow.ics import event_uids
 
     data = base_config(tmp_path)
     data["event"]["uid_seed"] = "wg-2022"
