@@ -14,7 +14,7 @@ from pathlib import Path
 from workflow import config as config_mod
 
 REPO = Path(__file__).resolve().parents[1]
-SOURCES = ("pyproject.toml", "README.md", "config.yaml", "workflow", "templates", "mailbox_rules")
+SOURCES = ("pyproject.toml", "README.md", "config.yaml", "workflow", "templates", "mailbox_rules", "languages")
 
 
 def _run(args: list[str], cwd: Path, site: Path) -> subprocess.CompletedProcess[str]:

@@ -16,6 +16,7 @@ from . import config as config_mod
 from . import outbox as outbox_mod
 from . import views
 from .classify import ClassifyContext
+from .classify.language import load_languages
 from .classify.rules import load_rules
 from .config import Config
 from .daemon import Daemon, run_once, send_outbox
@@ -183,6 +184,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         cfg = load_config(args)
 
         load_rules(cfg.rules_dir)
+        load_languages(cfg.languages_dir)
         kinds = Renderer(cfg).kinds()
     except ConfigError as exc:
         print(f"config FAILED: {exc}", file=sys.stderr)

@@ -301,6 +301,7 @@ class Storage(_Model):
 class Paths(_Model):
     templates: Path | None = None
     rules: Path | None = None
+    languages: Path | None = None
 
 
 class Outbox(_Model):
@@ -434,6 +435,10 @@ class Config(_Model):
         return self.paths.rules or _shipped("mailbox_rules")
 
     @property
+    def languages_dir(self) -> Path:
+        return self.paths.languages or shipped_languages_dir()
+
+    @property
     def sender_domain(self) -> str:
         return self.contact.email.rpartition("@")[2]
 
@@ -454,6 +459,11 @@ def _shipped(name: str) -> Path:
     if checkout is not None and (checkout / name).is_dir():
         return checkout / name
     return _INSTALLED / name
+
+
+def shipped_languages_dir() -> Path:
+    """The languages/ folder that came with callflow (read when no paths.languages is set)."""
+    return _shipped("languages")
 
 
 def example_config() -> Path:
@@ -573,8 +583,10 @@ def from_dict(data: dict, base: Path, source: Path | None = None) -> Config:
     config.storage.path = resolve(config.storage.path)  # type: ignore[assignment]
     config.paths.templates = resolve(config.paths.templates)
     config.paths.rules = resolve(config.paths.rules)
+    config.paths.languages = resolve(config.paths.languages)
     config.source = source
-    for key, p in (("paths.templates", config.paths.templates), ("paths.rules", config.paths.rules)):
+    for key, p in (("paths.templates", config.paths.templates), ("paths.rules", config.paths.rules),
+                   ("paths.languages", config.paths.languages)):
         if p is not None and not p.is_dir():
             raise ConfigError(f"{name}: {key}: directory {p} does not exist")
     for key, p in (("mailbox.ca_file", config.mailbox.ca_file), ("smtp.ca_file", config.smtp.ca_file)):

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import commands_by_mail, lifecycle, outbox
 from .answers import AUTO_GENERATED, Answers
-from .classify import Classification, intents
+from .classify import Classification
 from .config import Config
 from .handling import ATTENTION, PROCESSED, QUARANTINE, Decision
 from .lifecycle import Flag, State
@@ -214,10 +214,9 @@ class Decider:
         if cls.rule == "builtin:applicant" and cls.intent in ("confirm", "decline", "interest"):
             # Classification knows no state; these intents mean more once we know whether this
             # person was invited ("Yes, I will attend" before any invitation is interest).
-            detected = intents.detect_intent(
-                mail.reply_text, mail.subject, invited=record.get("state") in ACCEPTS_CONFIRMATION
-            )
-            cls.intent, cls.needs_attention = detected.intent, detected.needs_attention
+            invited = record.get("state") in ACCEPTS_CONFIRMATION
+            cls.intent, cls.needs_attention = cls.intent_by_invitation.get(
+                "invited" if invited else "not_invited", (cls.intent, cls.needs_attention))
         asks = cls.intent == "question" or cls.needs_attention
         lifecycle.add_history(
             record, self.now, "mail", f"intent {cls.intent}{' (needs attention)' if asks else ''}", "mail"

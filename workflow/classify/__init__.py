@@ -17,6 +17,7 @@ from .. import authresults
 from ..addresses import address_pairs, unanswerable
 from ..parse import ParsedMail
 from . import bounces, feedback, guards, intents, itip, rules, survey
+from .language import Languages, languages_in, shipped_languages
 
 KINDS = (
     "survey_response",
@@ -50,6 +51,9 @@ class Classification:
     # Survey notifications: did a trusted server see DKIM/DMARC pass for the sender? Read here,
     # where the whole message is at hand (decisions may get a slimmed copy without headers).
     authentication: authresults.Verdict | None = None
+    # The decide stage's choice: (intent, needs_attention) for an invited person ("invited") and
+    # for one not invited yet ("not_invited"); ``intent`` is the reading without that knowledge.
+    intent_by_invitation: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def as_json(self, file: str) -> dict[str, Any]:
         """The shape `callflow classify --json` prints (see SPEC)."""
@@ -80,6 +84,7 @@ class ClassifyContext:
     survey_labels: dict[str, str]  # normalised label → canonical field
     rules: list[rules.Rule] = field(default_factory=list)
     trusted_authserv_ids: frozenset[str] = frozenset()  # whose Authentication-Results are believed
+    languages: Languages = field(default_factory=shipped_languages)  # intent cues, per language
 
     @property
     def own_domains(self) -> set[str]:
@@ -94,6 +99,7 @@ class ClassifyContext:
             survey_labels=survey.build_label_index(config.survey.fields),
             rules=rules.load_rules(rules_dir or config.rules_dir),
             trusted_authserv_ids=frozenset(config.commands.trusted_authserv_ids),
+            languages=languages_in(config.languages_dir),
         )
 
 
@@ -158,7 +164,7 @@ def _classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     if person is not None:
         # A web contact form relays a person's message from a no-reply address with their
         # address in Reply-To: the person wrote it, and the answer goes to them.
-        result = _classify_applicant(mail)
+        result = _classify_applicant(mail, ctx)
         result.applicant_email = person
         result.applicant_name = None
         result.rule = "builtin:form_relay"
@@ -171,7 +177,7 @@ def _classify(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     if mail.from_addr in ctx.organisers:
         return _organiser(mail)
 
-    return _classify_applicant(mail)
+    return _classify_applicant(mail, ctx)
 
 
 def _form_relay_sender(
@@ -235,7 +241,7 @@ def _apply_rule(
     if out.kind == "survey_response":
         result = _classify_survey(mail, ctx)
     elif out.kind == "applicant_message":
-        result = _classify_applicant(mail)
+        result = _classify_applicant(mail, ctx)
     elif out.kind == "organiser_command":
         result = _organiser(mail)
     else:
@@ -300,7 +306,7 @@ def _sender_authentication(mail: ParsedMail, ctx: ClassifyContext) -> authresult
     return verdict
 
 
-def _classify_applicant(mail: ParsedMail) -> Classification:
+def _classify_applicant(mail: ParsedMail, ctx: ClassifyContext) -> Classification:
     result = Classification(
         kind="applicant_message",
         automatic=False,
@@ -317,8 +323,15 @@ def _classify_applicant(mail: ParsedMail) -> Classification:
             result.calendar = {"partstat": reply.partstat, "uids": list(reply.uids), "attendee": reply.attendee}
             result.needs_attention = result.intent == "none"
             return result
-    detected = intents.detect_intent(mail.reply_text, mail.subject)
+    # Read once; the verdict depends on whether the person was invited, which only the decide
+    # stage knows: it chooses between the verdicts kept here.
+    reader = intents.reader_for(ctx.languages)
+    reading = reader.read(mail.reply_text, mail.subject)
+    detected = reader.verdict(reading)
     result.intent = detected.intent
     result.needs_attention = detected.needs_attention
     result.reason = ", ".join(detected.cues)
+    for state, invited in (("invited", True), ("not_invited", False)):
+        verdict = reader.verdict(reading, invited)
+        result.intent_by_invitation[state] = (verdict.intent, verdict.needs_attention)
     return result

@@ -1,0 +1,86 @@
+"""Language files: each loads, each mistake is one line naming the file and key, and every
+example sentence reads as the intent it is filed under."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workflow.classify.intents import reader_for
+from workflow.classify.language import load_languages, read_file, shipped_languages
+from workflow.config import shipped_languages_dir
+from workflow.errors import ConfigError
+
+LANGUAGES = shipped_languages()
+EU_LANGUAGES = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv",
+                "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv"}
+
+
+def test_the_shipped_languages_are_the_eu_languages() -> None:
+    assert set(LANGUAGES.codes) <= EU_LANGUAGES
+    assert len(set(LANGUAGES.codes)) == len(LANGUAGES.codes)
+
+
+# -- mistakes in a language file ------------------------------------------------------------------
+def _copy(tmp_path: Path, code: str = "de") -> Path:
+    folder = tmp_path / "languages"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{code}.yaml").write_text((shipped_languages_dir() / f"{code}.yaml").read_text(encoding="utf-8"),
+                                         encoding="utf-8")
+    return folder / f"{code}.yaml"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace("hedges:", "hedgez:", 1), "hedgez: unknown key — did you mean 'hedges'?"),
+        (lambda t: t.replace("    pattern: '\\bbesta(?:e)?tige\\b'", "    pattern: '\\bbesta(?:e?tige\\b'"),
+         "cues[4] (confirm/confirm): not a valid pattern: missing ), unterminated subpattern"),
+        (lambda t: t.replace("{{SUBJ}}{{GAP}}\\b{{ATTEND}}", "{{SUBJ}}{{GAPP}}\\b{{ATTEND}}", 1),
+         "cues[0] (confirm/attend): unknown macro {{GAPP}}"),
+        (lambda t: t.replace("language: de", "language: fr"), "language: 'fr' does not match the file name"),
+        (lambda t: t.replace("  - intent: confirm\n", "  - intent: agree\n", 1), "cues.0.intent: Input should be"),
+        (lambda t: t + "\n  bad: [\n", "invalid YAML"),
+    ],
+)
+def test_a_mistake_is_one_line_naming_the_file_and_key(tmp_path: Path, change, message: str) -> None:
+    path = _copy(tmp_path)
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_languages(path.parent)
+    text = str(err.value)
+    assert text.startswith(str(path)) and message in text and "\n" not in text, text
+
+
+def test_a_folder_without_language_files_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no language files"):
+        load_languages(tmp_path)
+
+
+def test_check_validates_the_languages_in_paths_languages(tmp_path: Path, capsys) -> None:
+    from tests.cfg import base_config, write_config
+    from workflow.cli import main
+
+    path = _copy(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("\nnegation:", "\nnegatoin:", 1), encoding="utf-8")
+    data = base_config(tmp_path)
+    data["paths"] = {"languages": str(path.parent)}
+    assert main(["--config", str(write_config(tmp_path, data)), "--now", "2022-03-01T12:00", "check"]) == 1
+    assert "de.yaml: negatoin: unknown key — did you mean 'negation'?" in capsys.readouterr().err
+
+
+def test_an_organiser_can_correct_a_language_without_code(tmp_path: Path) -> None:
+    """A phrase the shipped file lacks, added to a copy, is read from then on."""
+    path = _copy(tmp_path)
+    languages = load_languages(path.parent)
+    assert reader_for(languages).verdict(reader_for(languages).read("Ich bin mit von der Partie."), True).intent \
+        == "none"
+    text = path.read_text(encoding="utf-8").replace("cues:\n", (
+        "cues:\n  - intent: confirm\n    name: von-der-partie\n    triggers: [partie]\n"
+        "    pattern: '\\bmit von der partie\\b'\n    negated: decline\n"), 1)
+    path.write_text(text, encoding="utf-8")
+    corrected = load_languages(path.parent)
+    assert read_file(path).cues[0].name == "von-der-partie"
+    result = reader_for(corrected).verdict(reader_for(corrected).read("Ich bin mit von der Partie."), True)
+    assert (result.intent, result.cues) == ("confirm", ("de:von-der-partie",))
