@@ -84,3 +84,13 @@ def test_an_organiser_can_correct_a_language_without_code(tmp_path: Path) -> Non
     assert read_file(path).cues[0].name == "von-der-partie"
     result = reader_for(corrected).verdict(reader_for(corrected).read("Ich bin mit von der Partie."), True)
     assert (result.intent, result.cues) == ("confirm", ("de:von-der-partie",))
+
+
+def test_a_stem_trigger_covers_every_ending(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("cues:\n", (
+        "cues:\n  - intent: confirm\n    name: partie\n    triggers: ['partie*']\n"
+        "    pattern: '\\bmit von der partie\\w*\\b'\n"), 1), encoding="utf-8")
+    reader = reader_for(load_languages(path.parent))
+    for text in ("Ich bin mit von der Partie.", "Wir sind mit von der Partien."):
+        assert reader.verdict(reader.read(text), True).intent == "confirm", text

@@ -225,14 +225,21 @@ class IntentReader:
             alt = alternatives([s for s in sources if s])
             return re.compile(template.format(alt) if alt else r"(?!)", flags)
 
-        # Cues and the trigger index: word → cue indexes.
+        # Cues and the trigger index: word → cue indexes; a trigger ending in "*" is a stem that
+        # any word starting with it triggers (inflected languages: "osallistu*").
         self.cues = list(languages.cues)
         triggers: dict[str, tuple[int, ...]] = {}
+        stems: dict[str, tuple[int, ...]] = {}
         for i, cue in enumerate(self.cues):
             for t in cue.triggers:
-                triggers[t] = (*triggers.get(t, ()), i)
+                if t.endswith("*"):
+                    stems[t[:-1]] = (*stems.get(t[:-1], ()), i)
+                else:
+                    triggers[t] = (*triggers.get(t, ()), i)
         self.triggers = triggers
         self.trigger_words = frozenset(triggers)
+        self.stems = stems
+        self.stem_lengths = sorted({len(stem) for stem in stems})
 
         # Negation, clauses, conditions, desire, obligation (per language).
         never = re.compile(r"(?!)")
@@ -503,6 +510,13 @@ class IntentReader:
             for tok in words & self.trigger_words:  # usually a handful
                 for ci in self.triggers[tok]:
                     candidates.setdefault(ci, set()).add(idx)
+            if self.stems:
+                for word in words:
+                    for n in self.stem_lengths:
+                        if n > len(word):
+                            break
+                        for ci in self.stems.get(word[:n], ()):
+                            candidates.setdefault(ci, set()).add(idx)
 
         # Sentence-level question analysis: which clauses are interrogative.
         qmark = [("?" in body[ss:se]) or ("\u00bf" in body[ss:se]) for ss, se in bounds]
