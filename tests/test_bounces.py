@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workflow.classify import bounces
+from workflow.classify import bounce_view, bounces
 from workflow.classify.bounces import BounceReport, detect_bounce
 
 POLICIES = {"default": email.policy.default, "compat32": email.policy.compat32}
@@ -784,7 +784,7 @@ def test_corpus_short_circuit_loses_no_bounce(monkeypatch: pytest.MonkeyPatch) -
     paths = _corpus("bounce")
     gated = {p for p in paths if (r := detect_bounce(_read(p))) is not None and r.recipients}
     # Same corpus with the gate forced open: every mail runs all detectors.
-    monkeypatch.setattr(bounces._View, "bounce_signal", property(lambda self: bounces._Signal.STRONG))
+    monkeypatch.setattr(bounce_view.BounceView, "bounce_signal", property(lambda self: bounce_view.Signal.STRONG))
     ungated = {p for p in paths if (r := detect_bounce(_read(p))) is not None and r.recipients}
     assert ungated - gated == set()
 

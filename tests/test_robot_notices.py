@@ -19,7 +19,7 @@ import pytest
 from tests import robot_notices as notices
 from tests.cfg import base_config, write_config
 from workflow import config as config_mod
-from workflow.classify import ClassifyContext, classify, robot_cues
+from workflow.classify import ClassifyContext, classify, list_cues, robot_cues
 from workflow.classify.guards import robot_verdict
 from workflow.classify.rules import load_rules
 from workflow.cli import main
@@ -142,10 +142,10 @@ def test_every_delivery_failure_phrase_is_found_as_written(lang: str, phrase: st
 
 @pytest.mark.parametrize(
     ("lang", "phrase"),
-    [(lang, phrase) for lang, phrases in robot_cues.LIST_NOTICE_PHRASES.items() for phrase in phrases],
+    [(lang, phrase) for lang, phrases in list_cues.LIST_NOTICE_PHRASES.items() for phrase in phrases],
 )
 def test_every_list_notice_phrase_is_found_as_written(lang: str, phrase: str) -> None:
-    assert robot_cues.list_notice_wording(f"Hello,\n\n{phrase.title()}\n\nThe list manager")
+    assert list_cues.list_notice_wording(f"Hello,\n\n{phrase.title()}\n\nThe list manager")
 
 
 def test_phrases_count_as_whole_words_only() -> None:
@@ -153,7 +153,7 @@ def test_phrases_count_as_whole_words_only() -> None:
     assert not robot_cues.says_delivery_failed("Call me on +32 455 12 34 56 or at 0550 123.")
     assert robot_cues.says_delivery_failed("RCPT TO:<a@b.example> 550 5.1.1 user unknown")
     assert robot_cues.says_delivery_failed("550 - Requested action not taken: no such user here")
-    assert not robot_cues.list_notice_wording("Our sandloop alerts are fine.")
+    assert not list_cues.list_notice_wording("Our sandloop alerts are fine.")
 
 
 # One real subject per language of LIST_NOTICE_SUBJECTS (Mailman's own translations and others).
@@ -177,16 +177,16 @@ LIST_SUBJECTS = {
 
 
 def test_every_language_of_list_notice_subjects_has_a_real_subject() -> None:
-    assert set(LIST_SUBJECTS) == set(robot_cues.LIST_NOTICE_SUBJECTS)
+    assert set(LIST_SUBJECTS) == set(list_cues.LIST_NOTICE_SUBJECTS)
 
 
 @pytest.mark.parametrize(("lang", "subject"), sorted(LIST_SUBJECTS.items()))
 def test_list_notice_subjects(lang: str, subject: str) -> None:
-    assert robot_cues.list_notice_subject(subject) == lang
-    assert robot_cues.list_notice_subject("[EXTERNAL] " + subject) == lang
+    assert list_cues.list_notice_subject(subject) == lang
+    assert list_cues.list_notice_subject("[EXTERNAL] " + subject) == lang
     # Answering or forwarding one is a person's mail.
-    assert robot_cues.list_notice_subject("Re: " + subject) is None
-    assert robot_cues.list_notice_subject("Fwd: " + subject) is None
+    assert list_cues.list_notice_subject("Re: " + subject) is None
+    assert list_cues.list_notice_subject("Fwd: " + subject) is None
 
 
 @pytest.mark.parametrize(
@@ -195,13 +195,13 @@ def test_list_notice_subjects(lang: str, subject: str) -> None:
      "Post to the forum", "Welcome to the list of participants?", "Moderation of the session"],
 )
 def test_people_s_subjects_are_not_list_notices(subject: str) -> None:
-    assert robot_cues.list_notice_subject(subject) is None
+    assert list_cues.list_notice_subject(subject) is None
 
 
 def test_regular_expression_tables_are_written_in_lower_case() -> None:
     # They are matched on case-folded text: an upper-case letter or a "ß" in a pattern would
     # silently never match. (Accents are fine: they are stripped from pattern and text alike.)
-    tables = [robot_cues.LIST_NOTICE_SUBJECTS, robot_cues.BOUNCE_SUBJECTS, robot_cues.BOUNCE_SUBJECT_HINTS]
+    tables = [list_cues.LIST_NOTICE_SUBJECTS, robot_cues.BOUNCE_SUBJECTS, robot_cues.BOUNCE_SUBJECT_HINTS]
     for table in tables:
         for patterns in table.values():
             for pattern in patterns:

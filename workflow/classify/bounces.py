@@ -27,17 +27,25 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import Message
-from email.parser import HeaderParser
-from email.policy import compat32
-from email.utils import getaddresses
-from enum import Enum
-from functools import cached_property
 from typing import Literal
 
 from flufl.bounce import all_failures
 
-from .mimeparts import MAX_TEXT, content_type, decode_words, own_parts, own_text, part_text, raw_header
-from .robot_cues import hints_at_bounce, mail_system_sender, says_delivery_failed
+from .bounce_view import (
+    ADDR_IN_TEXT,
+    DSN_PART_TYPES,
+    ENHANCED_STATUS,
+    ROLE_LOCAL_PART,
+    TEMPORARY_WORDS,
+    BounceView,
+    Signal,
+    clean_address,
+    safe_header,
+    status_from_text,
+    unique,
+)
+from .mimeparts import content_type, raw_header
+from .robot_cues import says_delivery_failed
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +74,9 @@ def detect_bounce(msg: Message) -> BounceReport | None:
     Never raises: broken input is treated as "not a bounce" by whichever detector chokes on it.
     """
     try:
-        return _detect(_View(msg))
+        return _detect(BounceView(msg))
     except Exception:  # noqa: BLE001 - the contract is "never raise"; the reason goes to the debug log
-        log.debug("bounce detection failed on message %r", _safe_header(msg, "Message-ID"), exc_info=True)
+        log.debug("bounce detection failed on message %r", safe_header(msg, "Message-ID"), exc_info=True)
         return None
 
 
@@ -85,7 +93,7 @@ class _NotABounce:
 _NOT_A_BOUNCE = _NotABounce()
 
 
-def _detect(view: _View) -> BounceReport | None:
+def _detect(view: BounceView) -> BounceReport | None:
     if view.is_feedback_report:
         return None
 
@@ -98,7 +106,7 @@ def _detect(view: _View) -> BounceReport | None:
     # Cheap short-circuit: everything below walks the body many times (flufl runs ~17 detectors,
     # one of them with ~45 regex passes over every line), so only mail that carries some bounce
     # signal in its headers or MIME structure gets that far.
-    if view.bounce_signal is _Signal.NONE:
+    if view.bounce_signal is Signal.NONE:
         return None
 
     # Amazon SES's JSON notifications are structured data, so they go before flufl, whose text
@@ -113,7 +121,7 @@ def _detect(view: _View) -> BounceReport | None:
 
 
 def _run(
-    detector: Callable[[_View], BounceReport | _NotABounce | None], view: _View
+    detector: Callable[[BounceView], BounceReport | _NotABounce | None], view: BounceView
 ) -> BounceReport | _NotABounce | None:
     try:
         return detector(view)
@@ -121,353 +129,12 @@ def _run(
         log.debug(
             "bounce detector %s failed on message %r",
             detector.__name__,
-            _safe_header(view.msg, "Message-ID"),
+            safe_header(view.msg, "Message-ID"),
             exc_info=True,
         )
         return None
 
 
-# --------------------------------------------------------------------------------------------------
-# Addresses
-# --------------------------------------------------------------------------------------------------
-
-# An addr-spec as found in real reports: the local part is a quoted string or dot-atom characters,
-# where consecutive/trailing dots are tolerated (Japanese carriers issued such addresses for years);
-# unicode is allowed for SMTPUTF8; the domain is labels or an address literal.
-_ADDR_SPEC = re.compile(
-    r"(?:\"(?:[^\"\\\r\n]|\\.)+\"|[\w!#$%&'*+/=?^`{|}~.-]*[\w!#$%&'*+/=?^`{|}~-][\w!#$%&'*+/=?^`{|}~.-]*)"
-    r"@(?:[\w-]+(?:\.[\w-]+)*|\[[^\]\s]+\])"
-)
-# For fishing addresses out of prose: ASCII only (CJK text often runs straight into an address), no
-# quote/slash/equals in the local part (they glue onto surrounding punctuation) and at least one dot
-# in the domain (skips "user@localhost" noise).
-_ADDR_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9.!#$%&*+?^_{|}~-])"
-    r"([A-Za-z0-9.!#$%&*+?^_{|}~-]+"
-    r"@(?:[A-Za-z0-9-]+\.)+[A-Za-z0-9-]*[A-Za-z][A-Za-z0-9-]*)"
-    r"(?![A-Za-z0-9-]|\.[A-Za-z0-9-])"
-)
-_ADDR_TYPE_PREFIX = re.compile(r"^\s*(?:rfc822|unknown|x-[\w-]+)\s*;\s*", re.IGNORECASE)
-
-
-def _clean_address(raw: str | bytes | None) -> str | None:
-    """Normalise one address to a lowercased addr-spec, or None if it does not look like one."""
-    if raw is None:
-        return None
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    text = _ADDR_TYPE_PREFIX.sub("", raw.strip())
-    text = text.strip().strip("<>").strip()
-    if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'" and text.count(text[0]) == 2:
-        text = text[1:-1].strip()  # 'user@example.org' -- but keep "quoted local"@example.org
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    # Prose extraction can start at an ellipsis ("...user@example.org").
-    text = text.lstrip(".")
-    if not text or len(text) > 254 or not _ADDR_SPEC.fullmatch(text):
-        return None
-    return text.lower()
-
-
-def _unique(addresses: Iterable[str | None]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for address in addresses:
-        if address and address not in seen:
-            seen[address] = None
-    return tuple(seen)
-
-
-def _addresses_in_header(value: str) -> set[str]:
-    found = {a for _, raw in getaddresses([value]) if (a := _clean_address(raw))}
-    # getaddresses gives up on some broken headers; a plain scan catches what it misses.
-    found.update(a.lower() for a in _ADDR_IN_TEXT.findall(value))
-    return found
-
-
-def _names_mail_system(value: str) -> bool:
-    """A From or Return-Path value names the mail system (MAILER-DAEMON, postmaster in its spellings,
-    "Mail Delivery System", Exchange's "System Administrator", ...; see robot_cues)."""
-    for name, address in getaddresses([decode_words(value)]):
-        local = address.rpartition("@")[0] or address
-        if mail_system_sender(local, name) is not None:
-            return True
-    return False
-
-
-# Infrastructure mailboxes that appear in every notice but are never the failed recipient.
-_ROLE_LOCAL_PART = re.compile(
-    r"^(?:mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|double-bounce|no-?reply|do-?not-?reply)$",
-    re.IGNORECASE,
-)
-
-
-# --------------------------------------------------------------------------------------------------
-# Message view: lazily computed facts shared by the detectors
-# --------------------------------------------------------------------------------------------------
-
-class _Signal(Enum):
-    NONE = "none"
-    SUBJECT = "subject"  # only the subject smells of a bounce (e.g. a person forwarding one)
-    STRONG = "strong"  # sender, envelope, MIME structure or MTA headers say "automatic failure notice"
-
-
-# Senders that are programs, not people.
-_AUTOMATED_LOCAL_PART = re.compile(
-    r"^(?:no-?reply|do-?not-?reply|mailer|[\w.-]*daemon|bounces?|notifications?|notify|system|sysadmin)$",
-    re.IGNORECASE,
-)
-# Headers that only MTAs put on failure notices.
-_NDR_HEADERS = ("X-Failed-Recipients", "X-MS-Exchange-Message-Is-Ndr", "X-Mailer-Daemon-Error")
-_REPORT_TYPE_PARAM = re.compile(r"report-type\s*=\s*\"?([\w.-]+)", re.IGNORECASE)
-_REPORT_PART_TYPES = frozenset(
-    {"message/delivery-status", "message/global-delivery-status", "text/rfc822-headers"}
-)
-_ORIGINAL_PART_TYPES = frozenset({"message/rfc822", "message/global"})
-_ORIGINAL_HEADER_TYPES = frozenset(
-    {"text/rfc822-headers", "message/global-headers", "message/rfc822-headers"}
-)
-_DSN_PART_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
-
-
-def _safe_header(msg: Message, name: str) -> str:
-    """Header value as plain text; never raises on undecodable or malformed headers."""
-    try:
-        value = msg.get(name)
-        return "" if value is None else str(value)
-    except Exception:  # noqa: BLE001 - a header we cannot read is as good as absent
-        log.debug("unreadable %s header", name, exc_info=True)
-        return ""
-
-
-# A line announcing that the returned original (or its headers) follows.  Everything after it is the
-# sender's own mail, whose addresses must not be mistaken for failed recipients.
-_RETURNED_MARKER = re.compile(
-    r"^[ \t>*=_-]*(?:"
-    # "Below is a copy of the original message:", "------ This is a copy of the message, including
-    # all the headers. ------", "--- Enclosed is a copy of the message."
-    r".*\b(?:copy of (?:the |your )?(?:original |returned |undelivered )?(?:message|mail|e-?mail)\b"
-    r"|included is a copy|message headers? follows?|the header of the original)"
-    r".*"
-    # A line that is nothing but a title: "----- Original message -----", "Original message headers:",
-    # "------- Returned Message --------", "----- Unsent message follows -----", "Original Message:".
-    r"|(?:original|returned|unsent|undelivered|undeliverable) (?:message|mail|e-?mail)"
-    r"(?: headers?| details)?(?: (?:follows?|below|(?:is )?attached))?[ \t]*(?:[.:]|-{2,})?[ \t]*"
-    r"(?<!undelivered message)(?<!undeliverable message)(?<!undelivered mail)(?<!undeliverable mail)"
-    r")$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_LEAKED_QP = re.compile(r"=\n|=3D|=20$", re.MULTILINE)
-# An inline copy of the original without any announcing line starts with trace headers.
-# (Some MTAs write "Received:from ..." without the space.)
-_INLINE_HEADERS_START = re.compile(r"^(?:Received|Return-Path|DKIM-Signature|X-Received):", re.MULTILINE)
-_HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*:")
-_MESSAGE_ID_LINE = re.compile(
-    r"^[ \t>]*Message-ID:[ \t]*<?([^<>\s]+@[^<>\s]+?)>?\s*$", re.IGNORECASE | re.MULTILINE
-)
-
-
-class _View:
-    """One message plus the derived facts several detectors need, each computed at most once."""
-
-    def __init__(self, msg: Message) -> None:
-        self.msg = msg
-
-    @cached_property
-    def parts(self) -> list[Message]:
-        return list(own_parts(self.msg))
-
-    @cached_property
-    def content_type(self) -> str:
-        return content_type(self.msg)
-
-    @cached_property
-    def report_type(self) -> str:
-        match = _REPORT_TYPE_PARAM.search(raw_header(self.msg, "Content-Type"))
-        return match.group(1).lower() if match else ""
-
-    @cached_property
-    def is_feedback_report(self) -> bool:
-        if self.content_type == "multipart/report" and self.report_type == "feedback-report":
-            return True
-        return any(content_type(p) == "message/feedback-report" for p in self.parts)
-
-    @cached_property
-    def is_disposition_notification(self) -> bool:
-        # Read receipts and other MDNs: flufl knows the one bounce-like MDN (Dovecot's over-quota
-        # reject); the free-text heuristic would only find noise in them.
-        return self.content_type == "multipart/report" and self.report_type == "disposition-notification"
-
-    @cached_property
-    def subject(self) -> str:
-        return decode_words(raw_header(self.msg, "Subject"))
-
-    @cached_property
-    def bounce_signal(self) -> _Signal:
-        msg = self.msg
-        if self.content_type == "multipart/report":
-            return _Signal.STRONG
-        return_path = raw_header(msg, "Return-Path").strip()
-        if "Return-Path" in msg and (return_path in ("", "<>") or _names_mail_system(return_path)):
-            return _Signal.STRONG
-        sender = raw_header(msg, "From")
-        if _names_mail_system(sender) or re.search(r"<\s*>", sender):
-            return _Signal.STRONG
-        if any(name in msg for name in _NDR_HEADERS):
-            return _Signal.STRONG
-        if "x-amz-sns-message-id" in msg:  # Amazon SES event notifications delivered by e-mail
-            return _Signal.STRONG
-        if any(content_type(p) in _REPORT_PART_TYPES for p in self.parts):
-            return _Signal.STRONG
-        if hints_at_bounce(self.subject):
-            # A failure subject from a machine is a notice; from a person it may just be someone
-            # talking about a bounce ("Re: my mail was returned"), so keep that one weak.
-            auto_submitted = raw_header(msg, "Auto-Submitted").strip().lower()
-            if (auto_submitted and auto_submitted != "no") or any(
-                _AUTOMATED_LOCAL_PART.match(address.partition("@")[0])
-                for address in _addresses_in_header(sender)
-            ):
-                return _Signal.STRONG
-            return _Signal.SUBJECT
-        return _Signal.NONE
-
-    @cached_property
-    def text(self) -> str:
-        """Decoded text of the report's own (non-attached) text parts."""
-        return own_text(self.msg)
-
-    @cached_property
-    def _split(self) -> tuple[str, str | None]:
-        text = self.text
-        cut = len(text)
-        marker = _RETURNED_MARKER.search(text)
-        if marker:
-            cut = marker.start()
-        inline = _INLINE_HEADERS_START.search(text)
-        if inline and inline.start() < cut:
-            cut = inline.start()
-        copied = (
-            text[marker.end() :]
-            if marker and marker.start() == cut
-            else text[cut:]
-            if cut < len(text)
-            else None
-        )
-        return text[:cut], copied
-
-    @cached_property
-    def notice(self) -> str:
-        """The explanatory part of the report, i.e. its text before any copy of the original."""
-        notice = self._split[0]
-        if _LEAKED_QP.search(notice):
-            # Quoted-printable that was never decoded (a nested part the MIME parser could not see)
-            # splits addresses with soft line breaks: "kijitora@cr.ne=\nko.example.jp".
-            notice = notice.replace("=\n", "").replace("=3D", "=")
-        return notice
-
-    @cached_property
-    def original_headers(self) -> Message | None:
-        """Headers of the returned original message, from an attached part or an inline copy."""
-        for part in self.parts:
-            ctype = content_type(part)
-            if ctype in _ORIGINAL_PART_TYPES and part.is_multipart():
-                payload = part.get_payload()
-                if isinstance(payload, list) and payload and isinstance(payload[0], Message):
-                    return payload[0]
-            elif ctype in _ORIGINAL_HEADER_TYPES:
-                return _parse_headers(part_text(part))
-        copied = self._split[1]
-        if copied is None:
-            return None
-        lines = copied.lstrip("\n").splitlines()
-        # The marker line may be followed by a ruler or a blank line before the headers start.
-        for index, line in enumerate(lines[:6]):
-            if _HEADER_LINE.match(line):
-                headers = _parse_headers("\n".join(lines[index:]))
-                if headers is not None and (
-                    "Message-ID" in headers or ("From" in headers and "To" in headers)
-                ):
-                    return headers
-                return None
-        return None
-
-    @cached_property
-    def original_message_id(self) -> str | None:
-        headers = self.original_headers
-        if headers is None:
-            return None
-        value = " ".join(_safe_header(headers, "Message-ID").split())
-        return value or None
-
-    @cached_property
-    def own_addresses(self) -> set[str]:
-        """Addresses of the parties on *our* side: the report's sender/recipient and the original's
-        author.  They fill every notice and are never the failed recipient."""
-        found: set[str] = set()
-        for name in ("From", "Sender", "Reply-To", "To", "Cc", "Return-Path"):
-            found |= _addresses_in_header(_safe_header(self.msg, name))
-        original = self.original_headers
-        if original is not None:
-            for name in ("From", "Sender", "Reply-To", "Return-Path"):
-                found |= _addresses_in_header(_safe_header(original, name))
-        return found
-
-    @cached_property
-    def message_ids(self) -> set[str]:
-        """Message-IDs seen in the report; they look like addresses but never are recipients."""
-        ids = {m.lower() for m in _MESSAGE_ID_LINE.findall(self.text)}
-        for value in (_safe_header(self.msg, "Message-ID"), self.original_message_id or ""):
-            ids.update(_addresses_in_header(value))
-        return ids
-
-    @cached_property
-    def original_recipients(self) -> tuple[str, ...]:
-        original = self.original_headers
-        if original is None:
-            return ()
-        found: list[str] = []
-        for name in ("To", "Cc", "Bcc"):
-            found.extend(sorted(_addresses_in_header(_safe_header(original, name))))
-        return _unique(found)
-
-
-def _parse_headers(text: str) -> Message | None:
-    text = text.lstrip("\r\n")
-    if not text:
-        return None
-    # compat32 is the lenient policy: it keeps malformed header values as plain strings.
-    return HeaderParser(policy=compat32).parsestr(text[:MAX_TEXT])
-
-
-# --------------------------------------------------------------------------------------------------
-# Status codes
-# --------------------------------------------------------------------------------------------------
-
-# Enhanced status codes (RFC 3463), not preceded/followed by digits or dots so IP addresses and
-# version numbers ("Exim 4.86", "192.0.2.5") do not match.
-_ENHANCED_STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
-_SMTP_REPLY = re.compile(r"(?:^|said:|\s)([45])\d\d(?:[ -]|$)", re.MULTILINE)
-_TEMPORARY_WORDS = re.compile(
-    r"\bdelayed\b|\bwill (?:continue to |keep )?(?:be )?(?:retr|try)|\bretrying\b|\bstill (?:be )?trying"
-    r"|has not yet been delivered|not been delivered yet|\bdeferred\b|\btemporar(?:y|ily)\b"
-    r"|try again later|please try later|no action is required on your part",
-    re.IGNORECASE,
-)
-
-
-def _status_from_text(text: str) -> tuple[str | None, str | None]:
-    """(first enhanced status code, class "4"/"5") as far as free text tells; class None if unknown."""
-    codes = [m.group(0) for m in _ENHANCED_STATUS.finditer(text) if m.group(1) in "45"]
-    permanent_codes = [c for c in codes if c.startswith("5")]
-    if permanent_codes:
-        return permanent_codes[0], "5"
-    if codes:
-        return codes[0], "4"
-    classes = {m.group(1) for m in _SMTP_REPLY.finditer(text)}
-    if "5" in classes:
-        return None, "5"
-    if "4" in classes:
-        return None, "4"
-    return None, None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -488,11 +155,11 @@ class _RecipientRecord:
     def addresses(self) -> tuple[str, ...]:
         # The Original-Recipient is the address *we* used; Final-Recipient is where it ended up
         # after forwarding/aliasing.  Report both so the caller can match either.
-        return _unique(_clean_address(self.fields.get(name)) for name in _RECIPIENT_FIELDS)
+        return unique(clean_address(self.fields.get(name)) for name in _RECIPIENT_FIELDS)
 
     @property
     def status(self) -> str | None:
-        match = _ENHANCED_STATUS.search(self.fields.get("status", ""))
+        match = ENHANCED_STATUS.search(self.fields.get("status", ""))
         return match.group(0) if match else None
 
     @property
@@ -555,7 +222,7 @@ def _parse_dsn_fields(text: str) -> list[_RecipientRecord]:
 
 
 def _records_to_report(
-    records: list[_RecipientRecord], source: Source, view: _View
+    records: list[_RecipientRecord], source: Source, view: BounceView
 ) -> BounceReport | _NotABounce | None:
     permanent = [r for r in records if r.outcome == "permanent" and r.addresses]
     temporary = [r for r in records if r.outcome == "temporary" and r.addresses]
@@ -563,7 +230,7 @@ def _records_to_report(
     if chosen:
         status = next((r.status for r in chosen if r.status), None)
         return BounceReport(
-            recipients=_unique(a for r in chosen for a in r.addresses),
+            recipients=unique(a for r in chosen for a in r.addresses),
             permanent=bool(permanent),
             status=status,
             source=source,
@@ -601,9 +268,9 @@ def _dsn_part_text(part: Message) -> str:
     return text
 
 
-def _detect_dsn(view: _View) -> BounceReport | _NotABounce | None:
+def _detect_dsn(view: BounceView) -> BounceReport | _NotABounce | None:
     records: list[_RecipientRecord] = []
-    dsn_parts = [p for p in view.parts if content_type(p) in _DSN_PART_TYPES]
+    dsn_parts = [p for p in view.parts if content_type(p) in DSN_PART_TYPES]
     for part in dsn_parts:
         found: list[_RecipientRecord] = []
         payload = part.get_payload()
@@ -632,18 +299,18 @@ def _detect_dsn(view: _View) -> BounceReport | _NotABounce | None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _detect_flufl(view: _View) -> BounceReport | None:
+def _detect_flufl(view: BounceView) -> BounceReport | None:
     temporary_raw, permanent_raw = all_failures(_flufl_safe(view.msg))
     permanent = _plausible_flufl_addresses(permanent_raw, view)
     temporary = _plausible_flufl_addresses(temporary_raw, view)
     chosen = permanent or temporary
     if not chosen:
         return None
-    status, status_class = _status_from_text(view.notice)
+    status, status_class = status_from_text(view.notice)
     # flufl.bounce separates delay warnings (temporary) from returned mail (permanent).
     is_permanent = bool(permanent)
     return BounceReport(
-        recipients=tuple(_unique(chosen)),
+        recipients=tuple(unique(chosen)),
         permanent=is_permanent,
         status=status,
         source="flufl",
@@ -672,14 +339,14 @@ def _flufl_safe(msg: Message) -> Message:
     return clone
 
 
-def _plausible_flufl_addresses(raw_addresses: Iterable[bytes], view: _View) -> list[str]:
+def _plausible_flufl_addresses(raw_addresses: Iterable[bytes], view: BounceView) -> list[str]:
     """Clean flufl's byte strings and drop what its looser detectors pick up by mistake.
 
     Some detectors scan every line after a cue, so an unmarked inline copy of the original hands them
     its Message-ID and the sender's own address; others return whole JSON snippets.  Sets have no
     order, so the result is sorted for stable output.
     """
-    cleaned = sorted({a for raw in raw_addresses if (a := _clean_address(raw))} - view.message_ids)
+    cleaned = sorted({a for raw in raw_addresses if (a := clean_address(raw))} - view.message_ids)
     # Our own addresses only count when nothing else is left (someone did mail themselves).
     foreign = [a for a in cleaned if a not in view.own_addresses]
     return foreign or cleaned
@@ -706,7 +373,7 @@ _IRRELEVANT_LINE = re.compile(
 )
 
 
-def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
+def _detect_heuristic(view: BounceView) -> BounceReport | _NotABounce | None:
     notice = view.notice
     # DSN fields pasted into the text (Amazon WorkMail, forwarded reports) are explicit enough to
     # trust even when only the subject hints at a bounce.
@@ -718,19 +385,19 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
 
     # Free-text extraction needs stronger evidence that this is an automatic notice: a person
     # writing "my mail to bob@example.org bounced" must not get bob reported.
-    if view.bounce_signal is not _Signal.STRONG or view.is_disposition_notification:
+    if view.bounce_signal is not Signal.STRONG or view.is_disposition_notification:
         return None
     if not _FAILURE_EVIDENCE.search(view.subject + "\n" + notice) and not says_delivery_failed(notice):
         return None
 
     own = view.own_addresses
     prose = _IRRELEVANT_LINE.sub("", _URL.sub(" ", notice))
-    candidates = _unique(
+    candidates = unique(
         address
-        for raw in _ADDR_IN_TEXT.findall(prose)
-        if (address := _clean_address(raw))
+        for raw in ADDR_IN_TEXT.findall(prose)
+        if (address := clean_address(raw))
         and address not in own
-        and not _ROLE_LOCAL_PART.match(address.partition("@")[0])
+        and not ROLE_LOCAL_PART.match(address.partition("@")[0])
     )
     original_recipients = [a for a in view.original_recipients if a not in own]
     if candidates and original_recipients:
@@ -749,12 +416,12 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
     status_text = (
         notice
         + "\n"
-        + "\n".join(_dsn_part_text(p) for p in view.parts if content_type(p) in _DSN_PART_TYPES)
+        + "\n".join(_dsn_part_text(p) for p in view.parts if content_type(p) in DSN_PART_TYPES)
     )
-    status, status_class = _status_from_text(status_text)
+    status, status_class = status_from_text(status_text)
     # Returned mail is final even with a 4.x.x status (the MTA gave up); only a notice that the
     # message is still queued and will be retried is a temporary report.
-    permanent = status_class == "5" or not _TEMPORARY_WORDS.search(view.subject + "\n" + notice)
+    permanent = status_class == "5" or not TEMPORARY_WORDS.search(view.subject + "\n" + notice)
     return BounceReport(
         recipients=candidates,
         permanent=permanent,
@@ -764,7 +431,7 @@ def _detect_heuristic(view: _View) -> BounceReport | _NotABounce | None:
     )
 
 
-def _detect_ses_json(view: _View) -> BounceReport | _NotABounce | None:
+def _detect_ses_json(view: BounceView) -> BounceReport | _NotABounce | None:
     """Amazon SES event notifications (delivered by e-mail through SNS) carry a JSON document.
 
     Reported with source "heuristic": it is neither RFC 3464 nor flufl, and the API has no fourth kind.
@@ -783,7 +450,7 @@ def _detect_ses_json(view: _View) -> BounceReport | _NotABounce | None:
         return _NOT_A_BOUNCE if kind in ("delivery", "complaint") else None
     bounce = document.get("bounce") or {}
     recipients = bounce.get("bouncedRecipients") or []
-    addresses = _unique(_clean_address(r.get("emailAddress")) for r in recipients if isinstance(r, dict))
+    addresses = unique(clean_address(r.get("emailAddress")) for r in recipients if isinstance(r, dict))
     if not addresses:
         return None
     status = next((str(r["status"]) for r in recipients if isinstance(r, dict) and r.get("status")), None)

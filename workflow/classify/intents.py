@@ -68,14 +68,14 @@ alternation-heavy pattern is gated by a word-set check first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .language import CompiledCue, Languages, alternatives, compile_pattern, shipped_languages
+from .sentences import NON_WORD, SentencePreparer, Sentences, fold
 
-__all__ = ["INTENTS", "IntentReader", "IntentResult", "TextReading", "detect_intent", "reader_for"]
+__all__ = ["INTENTS", "IntentReader", "IntentResult", "TextReading", "detect_intent", "fold", "reader_for"]
 
 INTENTS = ("confirm", "decline", "withdraw", "question", "erasure", "interest", "none")
 
@@ -99,63 +99,8 @@ class IntentResult:
 # --------------------------------------------------------------------------------------------
 # Language-independent text handling
 # --------------------------------------------------------------------------------------------
-_PS = re.compile(r"^p\.?\s?s\b", re.I)
-_LINKS = re.compile(r"(?:https?://|www\.)\S+")
-_ADDRESSES = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^<>\s]*@[^<>\s]*>")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
-_TRANSLATE = str.maketrans(
-    {
-        "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2013": " - ", "\u2014": " - ", "\u00a0": " ", "\u2026": "...",
-        "\u037e": "?",  # the Greek question mark (it decomposes to ";", a clause boundary)
-    }
-)
-# Words (runs of letters and digits) via str.translate + split: C speed, no regex scan. Only
-# the Latin range is mapped: letters of every script stay (Polish "ł", Danish "ø", Greek and
-# Cyrillic), punctuation and symbols become spaces.
-_NON_WORD = str.maketrans({c: " " for c in map(chr, range(0x250)) if not c.isalnum()})
 # Language-neutral boundaries for question clauses.
 _QBOUND_PUNCT = re.compile(r"[,;:()]| - ")
-_UNSURE_MARK = "unsure"
-
-
-def _words(text: str) -> set[str]:
-    return set(text.translate(_NON_WORD).split())
-
-
-def fold(text: str) -> str:
-    """Case-folded, accent-free, with unified apostrophes/quotes/dashes: how cues see text."""
-    text = text.casefold()
-    if text.isascii():
-        return text
-    text = text.translate(_TRANSLATE)
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
-
-
-@dataclass
-class _Text:
-    """Sentences, one per line of ``body``, with offsets and word sets."""
-
-    body: str
-    starts: list[int]
-    ends: list[int]
-    tokens: list[set[str]]
-
-
-def _sentences(text: str) -> list[str]:
-    """Lines (paragraphs) cut after final punctuation; white space collapsed. String methods
-    only: a regex scan of the whole text costs more than all of this."""
-    pieces: list[str] = []
-    for line in text.split("\n"):
-        line = " ".join(line.split())
-        if not line:
-            continue
-        for mark in ". ", "! ", "? ", "; ":
-            if mark in line:
-                line = line.replace(mark, mark[0] + "\n")
-        pieces.extend(line.split("\n"))
-    return pieces
 
 
 @dataclass
@@ -298,52 +243,6 @@ class IntentReader:
             r"^(?:" + "|".join(f.greetings for f in files if f.greetings) + r")\b[^\n]{0,60}$"
         )
 
-        # Where a sender's own words end.
-        history = [f.reply_history for f in files]
-        openers = alternatives([*(o for h in history for o in h.attribution_openers), *_OTHER_ATTRIBUTION_OPENERS])
-        verbs = alternatives([*(v for h in history for v in h.attribution_verbs), *_OTHER_ATTRIBUTION_VERBS])
-        self.attribution = re.compile(
-            rf"^(?:{openers}\b.{{0,250}}|.{{0,250}}(?:@|>).{{0,100}})\b{verbs}\b.{{0,120}}:\s*$", re.I
-        )
-        markers = alternatives([m for h in history for m in h.forward_markers])
-        self.separator = re.compile(
-            r"^(?:--\s*|-{2,}\s*[^-]{2,60}?\s*-{2,}|_{8,}" + (rf"|{markers}\s*:?.*" if markers else "") + r")$", re.I
-        )
-        header_from = alternatives([*(w for h in history for w in h.header_from), *_OTHER_HEADER_FROM])
-        self.header_from = re.compile(rf"^{header_from}\s*:\s*\S", re.I)
-        self.header_next = re.compile(rf"^{alternatives([w for h in history for w in h.header_fields])}\s*:", re.I)
-        phrases = alternatives([p for f in files for p in f.signoffs.phrases])
-        words = alternatives([w for f in files for w in f.signoffs.words])
-        closing_thanks = alternatives([t for f in files for t in f.signoffs.thanks])
-        # Multi-word phrases may be followed by a name on the same line; single words only by
-        # punctuation and ", Name" (so "Best time for me is the morning" stays content);
-        # "Thanks," (with the comma) closes a mail, "Thanks!" on its own line often opens one.
-        self.signoff = re.compile(
-            rf"^(?:{phrases}\b[\s,.!]*[^\n]{{0,30}}"
-            rf"|{words}\b[.!]?(?:\s*,\s*[^\n,.!?]{{0,30}})?"
-            rf"|{closing_thanks},\s*[^\n,.!?]{{0,30}})$",
-            re.I,
-        )
-        abbreviations = alternatives([*(a for f in files for a in f.abbreviations), r"\d{1,2}"])
-        # Dots that do not end a sentence: "Art. 17", "z.B. ", "am 12. März".
-        self.abbrev_before = re.compile(rf"(?:^|[^\w.]){abbreviations}$")
-
-        # Phrases whose negation words negate nothing, and uncertainty ("not sure if").
-        self.presub_map = {k: v for f in files for k, v in f.phrases.items()}
-        unsure = "|".join(f.unsure.pattern for f in files if f.unsure.pattern)
-        self.unsure_conjunctions = frozenset(c for f in files for c in f.unsure.conjunctions)
-        keys = "|".join(re.escape(k) for k in self.presub_map)
-        self.presub = re.compile(
-            (rf"\b(?:{keys})\b|" if keys else "") + (rf"\b(?P<unsure>{unsure})\b" if unsure else r"(?P<unsure>(?!))")
-        )
-        pairs: dict[str, frozenset[str]] = {}
-        for first, last in [
-            *((k.split()[0].split("'")[0], k.split()[-1]) for k in self.presub_map),
-            *(tuple(p.split()) for f in files for p in f.unsure.word_pairs),
-        ]:
-            pairs[first] = pairs.get(first, frozenset()) | {last}
-        self.presub_pairs = pairs
-
         # The subject line.
         subjects = [f.subject for f in files]
         prefixes = alternatives([*(p for s in subjects for p in s.reply_prefixes), *_OTHER_REPLY_PREFIXES])
@@ -367,129 +266,11 @@ class IntentReader:
             (combined([w for s in subjects for w in s.interest_first], r"^{}\b", re.I), "interest", "application"),
         ]
         self.subject_cues = table
-
-    def _presub_needed(self, words: set[str]) -> bool:
-        return any(words & self.presub_pairs[w] for w in words.intersection(self.presub_pairs))
-
-    def _own_lines(self, text: str) -> list[str]:
-        """The lines that are the sender's own: no quotes, no history, no signature."""
-        lines = text.splitlines()
-        out: list[str] = []
-        skipping_signature = False
-        pgp_header = False
-        for i, raw in enumerate(lines):
-            line = raw.strip()
-            if line.startswith(">"):
-                continue
-            # Inline PGP (clear-signed text): the armor is not an "-----Original Message-----"
-            # separator. Skip its header lines, un-escape "- " lines, stop at the signature.
-            if line == "-----BEGIN PGP SIGNED MESSAGE-----":
-                pgp_header = True
-                continue
-            if pgp_header:
-                pgp_header = bool(line)  # "Hash: SHA256" lines up to the first blank line
-                continue
-            if line.startswith("-----BEGIN PGP SIGNATURE-----"):
-                break
-            if line.startswith("- -"):
-                line = line[2:]
-            if skipping_signature:
-                if _PS.match(line):
-                    skipping_signature = False
-                else:
-                    continue
-            if line[:1] in "-_bBaA" and self.separator.match(line):
-                break
-            if line.endswith(":") and self.attribution.match(line):
-                # "On … wrote:" followed by ">" lines may be an inline reply, the sender's own
-                # lines between the quoted blocks: keep reading (quoted lines are dropped anyway).
-                # Followed by unquoted text, it is the start of the history.
-                following = next((n.strip() for n in lines[i + 1 :] if n.strip()), "")
-                if following.startswith(">"):
-                    continue
-                break
-            if (
-                ":" in line[:8]
-                and self.header_from.match(line)
-                and any(self.header_next.match(n.strip()) for n in lines[i + 1 : i + 5])
-            ):
-                break  # Outlook's unquoted "From: … Sent: …" history block
-            if len(line) <= 45 and any(out) and self.signoff.match(line):
-                skipping_signature = True  # the rest is name, title, disclaimer — unless a P.S. follows
-                continue
-            out.append(line)
-        return out
-
-    def _presub(self, m: re.Match[str]) -> str:
-        if m.group("unsure") is not None:
-            # One marker word for every language; keep the conjunction ("ob", "si", "of", …).
-            last = m.group(0).rsplit(" ", 1)[-1]
-            return f"{_UNSURE_MARK} {last}" if last in self.unsure_conjunctions else _UNSURE_MARK
-        return self.presub_map[m.group(0)]
-
-    def _normalise(self, text: str) -> str:
-        """Links and addresses out, folded, non-final dots removed. Sentence splitting follows."""
-        if "@" in text:
-            text = _ADDRESSES.sub(" ", text)
-        if "http" in text or "www." in text:
-            text = _LINKS.sub(" ", text)
-        text = fold(text)
-        cuts = []
-        pos = text.find(". ")
-        while pos >= 0:
-            if self.abbrev_before.search(text, max(0, pos - 7), pos):
-                cuts.append(pos)
-            pos = text.find(". ", pos + 2)
-        for pos in reversed(cuts):
-            text = text[:pos] + text[pos + 1 :]
-        return text
-
-    def _split(self, normalised: str) -> _Text:
-        sentences: list[str] = []
-        tokens: list[set[str]] = []
-        for piece in _sentences(normalised):
-            piece = piece.strip()
-            if not piece:
-                continue
-            words = _words(piece)
-            if self._presub_needed(words):
-                replaced = self.presub.sub(self._presub, piece)
-                if replaced != piece:
-                    piece = replaced
-                    words = _words(piece)
-            sentences.append(piece)
-            tokens.append(words)
-        starts: list[int] = []
-        ends: list[int] = []
-        pos = 0
-        for sentence in sentences:
-            starts.append(pos)
-            ends.append(pos + len(sentence))
-            pos += len(sentence) + 1
-        return _Text("\n".join(sentences), starts, ends, tokens)
-
-    def _prepare(self, text: str) -> _Text:
-        """Own words → normalised sentences."""
-        # Re-join hard-wrapped lines: a long line without final punctuation continues on the next.
-        paragraphs: list[str] = []
-        current: list[str] = []
-        for line in self._own_lines(text):
-            if not line:
-                if current:
-                    paragraphs.append(" ".join(current))
-                    current = []
-                continue
-            if current and (len(current[-1]) < 50 or current[-1][-1] in ".!?;:"):
-                paragraphs.append(" ".join(current))
-                current = []
-            current.append(line)
-        if current:
-            paragraphs.append(" ".join(current))
-        return self._split(self._normalise("\n".join(paragraphs)))
+        self.sentences = SentencePreparer(languages)
 
     def _clause_is_interrogative(self, body: str, clause_start: int, clause_end: int, sentence_has_qmark: bool) -> bool:
         if not sentence_has_qmark and not self.opener_gate.intersection(
-            body[clause_start : min(clause_end, clause_start + 40)].translate(_NON_WORD).split()[:3]
+            body[clause_start : min(clause_end, clause_start + 40)].translate(NON_WORD).split()[:3]
         ):
             return False
         m = self.opener.match(body, clause_start)
@@ -497,7 +278,7 @@ class IntentReader:
             return False
         return sentence_has_qmark or (m.lastgroup or "").startswith("s_")
 
-    def _read(self, text: _Text) -> _Reading:
+    def _read(self, text: Sentences) -> _Reading:
         reading = _Reading([], [], [], [])
         body = text.body
         if not body:
@@ -695,7 +476,7 @@ class IntentReader:
             m = rx.search(subject)
             if m and not self.subject_negation.search(subject, 0, m.start()):  # "(not a withdrawal)"
                 hits.append(_Hit(-1, intent, "", f"subject:{name}"))
-        reading = self._read(self._split(self._normalise(subject)))
+        reading = self._read(self.sentences.split(self.sentences.normalise(subject)))
         hits.extend(_Hit(-1, h.intent, h.lang, "subject:" + h.cue) for h in reading.hits if h.intent != "confirm")
         # Subjects are often our own wording ("Invitation – please confirm"): only an actual "?"
         # makes one a question (or a question word, above).
@@ -706,7 +487,7 @@ class IntentReader:
     # -- reading and deciding ------------------------------------------------------------------
     def read(self, text: str, subject: str = "") -> TextReading:
         """Everything the text and subject say, read once."""
-        prepared = self._prepare(text or "")
+        prepared = self.sentences.prepare(text or "")
         reading = self._read(prepared)
         yes = None
         if not reading.hits and not reading.questions and prepared.body:
@@ -803,11 +584,7 @@ class IntentReader:
             language=language,
         )
 
-# Reply attributions and header words of languages that have no file yet, seen often enough in
-# replies to contact addresses that the sender's own words must end there too.
-_OTHER_ATTRIBUTION_OPENERS = ["em", "den", "w dniu"]
-_OTHER_ATTRIBUTION_VERBS = ["escreveu", "skrev", "napisa[łl]"]
-_OTHER_HEADER_FROM = ["fra", "från", "od"]
+# Reply prefixes of languages that have no file yet.
 _OTHER_REPLY_PREFIXES = ["sv", "vs"]
 
 

@@ -12,9 +12,12 @@ import html
 import logging
 import re
 from collections.abc import Iterator
+from email.header import Header, decode_header
 from email.message import Message
+from email.utils import parseaddr
 
-from ..parse import decode_encoded_words
+from ..addresses import address_pairs
+from ..parse import decode_encoded_words, header_index
 
 log = logging.getLogger(__name__)
 
@@ -133,3 +136,132 @@ def _own_text(msg: Message) -> str:
             chunks.append(text)
     # HTML alternatives repeat the plain text; use them only for HTML-only notices.
     return "\n".join(chunks or html_chunks)
+
+
+# -- header values as text (what the robot guards read) ----------------------------------------
+def header_values(msg: Message, name: str) -> list[str]:
+    """All values of header ``name`` as strings; any failure means "absent".
+
+    ``policy.default`` parses a header on access and can raise on garbage;
+    ``compat32`` can hand back ``email.header.Header`` objects whose ``str()`` can
+    raise on undecodable bytes.  One bad header must not hide the others.
+    """
+    try:
+        raw = [msg.policy.header_fetch_parse(k, v) for k, v in header_index(msg).get(name.lower(), ())]
+    except Exception:
+        return []
+    if not raw:
+        return []
+    out: list[str] = []
+    for value in raw:
+        try:
+            text = _header_text(value)
+        except Exception:
+            continue
+        out.append(text)
+    return out
+
+
+def _header_text(value: object) -> str:
+    """A header value as text.
+
+    ``compat32`` returns raw 8-bit headers (a UTF-8 subject sent without RFC 2047,
+    common from Japanese and webmail senders) as ``Header`` objects in the
+    ``unknown-8bit`` charset, whose ``str()`` is all replacement characters.  Take
+    the bytes back and decode them as UTF-8, falling back to Latin-1.
+    """
+    if not isinstance(value, Header):
+        return str(value)
+    pieces: list[str] = []
+    for chunk, charset in decode_header(value):
+        if isinstance(chunk, str):
+            pieces.append(chunk)
+            continue
+        if charset and charset != "unknown-8bit":
+            try:
+                pieces.append(chunk.decode(charset, "replace"))
+                continue
+            except LookupError:
+                pass
+        try:
+            pieces.append(chunk.decode("utf-8"))
+        except UnicodeDecodeError:
+            pieces.append(chunk.decode("latin-1"))
+    return "".join(pieces)
+
+
+def first_header(msg: Message, name: str) -> str | None:
+    values = header_values(msg, name)
+    return values[0] if values else None
+
+
+def has_header(msg: Message, name: str) -> bool:
+    """Header present, even with an empty value (``X-Autoreply:`` still means it)."""
+    try:
+        return name.lower() in header_index(msg)
+    except Exception:
+        return False
+
+
+def first_token(value: str) -> str:
+    """First keyword of a structured value: ``auto-replied; owner=x (zimbra)`` -> ``auto-replied``."""
+    match = re.match(r"\s*([A-Za-z0-9_.-]+)", value)
+    return match.group(1).casefold() if match else ""
+
+
+def decoded_subject(msg: Message) -> str:
+    """The subject as text, RFC 2047 words decoded, never raising.
+
+    ``policy.default`` already decodes; ``compat32`` does not.  Decoding an already
+    decoded string is harmless, so always try it and fall back to the raw text.
+    A raw 8-bit subject that is not UTF-8 comes out of ``policy.default`` with
+    replacement characters; then the raw bytes are decoded again (UTF-8, else Latin-1).
+    """
+    raw = first_header(msg, "Subject")
+    if not raw:
+        return ""
+    if "\ufffd" in raw:
+        raw = redecoded_header(msg, "Subject") or raw
+    return decode_encoded_words(raw)
+
+
+def redecoded_header(msg: Message, name: str) -> str | None:
+    """The first ``name`` header re-decoded from the bytes the parser kept."""
+    try:
+        for key, value in msg.raw_items():
+            if key.casefold() != name.casefold() or not isinstance(value, str):
+                continue
+            data = value.encode("ascii", "surrogateescape")
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                return data.decode("latin-1")
+    except Exception:
+        return None
+    return None
+
+
+def header_addresses(msg: Message, name: str) -> list[tuple[str, str]]:
+    """``(display name, address)`` pairs of an address header, never raising."""
+    values = header_values(msg, name)
+    if not values:
+        return []
+    try:
+        pairs = address_pairs(values)
+    except Exception:
+        pairs = []
+        for value in values:
+            try:
+                pairs.append(parseaddr(value))
+            except Exception:
+                continue
+    return [(n or "", a or "") for n, a in pairs]
+
+
+def auto_submitted(msg: Message) -> tuple[str, str] | None:
+    """First ``Auto-Submitted`` keyword other than ``no`` (RFC 3834 5.1), with its raw value."""
+    for value in header_values(msg, "Auto-Submitted"):
+        keyword = first_token(value)
+        if keyword and keyword != "no":
+            return keyword, " ".join(value.split())
+    return None
