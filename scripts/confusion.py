@@ -82,13 +82,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=str(Path(__file__).resolve().parents[1] / "config.yaml"))
     ap.add_argument("--languages", action="store_true", help="intents per language, from the examples")
-    ap.add_argument("folder", nargs="?")
-    ap.add_argument("labels", nargs="?")
+    ap.add_argument("paths", nargs="*", metavar="DIR [LABELS.tsv] | CODE…")
     args = ap.parse_args()
     if args.languages:
-        return languages_table(args.config, [a for a in (args.folder, args.labels) if a])
-    if not args.folder:
-        ap.error("name a folder of labelled mail, or use --languages")
+        return languages_table(args.config, args.paths)
+    if not args.paths or len(args.paths) > 2:
+        ap.error("name a folder of labelled mail (and its labels file), or use --languages")
+    args.folder, args.labels = args.paths[0], (args.paths[1] if len(args.paths) > 1 else None)
     folder = Path(args.folder)
     labels_path = Path(args.labels) if args.labels else folder / "labels.tsv"
     ctx = ClassifyContext.from_config(config_mod.load(args.config))
