@@ -7,14 +7,41 @@ from pathlib import Path
 
 import pytest
 
-from workflow.classify.intents import reader_for
-from workflow.classify.language import load_languages, read_file, shipped_languages
+from workflow.classify.intents import read_example, reader_for
+from workflow.classify.language import Example, load_languages, read_file, shipped_languages
 from workflow.config import shipped_languages_dir
 from workflow.errors import ConfigError
 
 LANGUAGES = shipped_languages()
+READER = reader_for(LANGUAGES)
+ACTIONS = ("confirm", "decline", "withdraw", "erasure", "question")
 EU_LANGUAGES = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv",
                 "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv"}
+
+
+def _examples():
+    for file in LANGUAGES.files:
+        for intent, items in file.examples.items():
+            for i, item in enumerate(items):
+                example = item if isinstance(item, Example) else Example(text=item)
+                yield pytest.param(file.language, intent, example, id=f"{file.language}-{intent}-{i}")
+
+
+@pytest.mark.parametrize(("language", "intent", "example"), list(_examples()))
+def test_every_example_reads_as_the_intent_it_is_filed_under(language: str, intent: str, example: Example) -> None:
+    result = read_example(READER, intent, example.text)
+    assert result.intent == intent, (language, example.text, result)
+    if example.attention is not None:
+        assert result.needs_attention == example.attention, (language, example.text, result)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES.codes))
+def test_each_language_has_several_examples_per_intent_negated_ones_included(language: str) -> None:
+    examples = LANGUAGES.by_code(language).examples
+    for intent in ACTIONS:
+        assert len(examples.get(intent, [])) >= 3, f"{language}: fewer than 3 {intent} examples"
+    # Negated and hedged sentences that must not change anyone's state ("I cannot confirm yet").
+    assert len(examples.get("none", [])) >= 2, f"{language}: fewer than 2 'none' examples"
 
 
 def test_the_shipped_languages_are_the_eu_languages() -> None:
