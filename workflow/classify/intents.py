@@ -220,7 +220,7 @@ class IntentReader:
             m.group(0)
             for f in files
             for alt in f.questions.strong_openers.split("|")
-            if (m := re.match(r"[a-z]+", alt))
+            if (m := re.match(r"\w+", alt))
         ) - {"i"}
         anywhere = [f"(?P<{f.language}>{f.questions.statements})" for f in files if f.questions.statements]
         self.question_anywhere = re.compile(r"\b(?:" + "|".join(anywhere) + r")\b") if anywhere else never
@@ -278,26 +278,29 @@ class IntentReader:
             return False
         return sentence_has_qmark or (m.lastgroup or "").startswith("s_")
 
-    def _read(self, text: Sentences) -> _Reading:
+    def _read(self, text: Sentences, languages: frozenset[str] | None = None) -> _Reading:
         reading = _Reading([], [], [], [])
         body = text.body
         if not body:
             return reading
         bounds = list(zip(text.starts, text.ends, strict=True))
+        cues = self.cues
 
-        # Which cues can possibly match in which sentence (trigger words).
+        # Which cues can possibly match in which sentence (trigger words), in the mail's languages.
         candidates: dict[int, set[int]] = {}
         for idx, words in enumerate(text.tokens):
             for tok in words & self.trigger_words:  # usually a handful
                 for ci in self.triggers[tok]:
-                    candidates.setdefault(ci, set()).add(idx)
+                    if languages is None or cues[ci].lang in languages:
+                        candidates.setdefault(ci, set()).add(idx)
             if self.stems:
                 for word in words:
                     for n in self.stem_lengths:
                         if n > len(word):
                             break
                         for ci in self.stems.get(word[:n], ()):
-                            candidates.setdefault(ci, set()).add(idx)
+                            if languages is None or cues[ci].lang in languages:
+                                candidates.setdefault(ci, set()).add(idx)
 
         # Sentence-level question analysis: which clauses are interrogative.
         qmark = [("?" in body[ss:se]) or ("\u00bf" in body[ss:se]) for ss, se in bounds]
@@ -488,7 +491,8 @@ class IntentReader:
     def read(self, text: str, subject: str = "") -> TextReading:
         """Everything the text and subject say, read once."""
         prepared = self.sentences.prepare(text or "")
-        reading = self._read(prepared)
+        written_in = self.languages.written_in(set().union(*prepared.tokens) if prepared.tokens else set())
+        reading = self._read(prepared, written_in)
         yes = None
         if not reading.hits and not reading.questions and prepared.body:
             yes = self._yes_only(prepared.body)

@@ -33,7 +33,7 @@ ExampleIntent = Literal["confirm", "decline", "withdraw", "erasure", "question",
 # single lines with single spaces, so gaps never leave the sentence.
 BUILTIN_MACROS = {
     "ANY": r"[^,;:!?\n]{0,80}?",
-    "END": r"\s*(?:[,.!;]|$)",
+    "END": r"(?=\s*(?:[,.!;]|$))",  # looked at, not taken: a comma after it still ends the clause
 }
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 
@@ -141,6 +141,9 @@ class LanguageFile(_Model):
     order: int = 100
     macros: dict[str, str | AnyOf | Gap] = Field(default_factory=dict)
     cues: list[Cue] = Field(min_length=1)
+    # Frequent words of the language (articles, pronouns, prepositions, "thanks"), folded: a mail's
+    # cues are read only in the languages whose words it uses most (see intents.languages_of).
+    common_words: list[str] = Field(default_factory=list)
     law_names: list[str] = Field(default_factory=list)
     erasure_article_words: list[str] = Field(default_factory=list)  # cited with 17: "Art. 17"
     gdpr: Gdpr = Field(default_factory=Gdpr)
@@ -181,12 +184,43 @@ class CompiledCue:
     attention: bool
 
 
+# Languages are told apart once the best one's frequent words weigh at least this much; then a
+# language is read when it scores at least this share of the best.
+MIN_LANGUAGE_EVIDENCE = 1.5
+LANGUAGE_SHARE = 0.5
+
+
 @dataclass(eq=False)  # compared (and cached) by identity: one compiled set per folder
 class Languages:
     """Every language file, validated and compiled: what ``intents`` reads mail with."""
 
     files: list[LanguageFile]
     cues: list[CompiledCue] = field(default_factory=list)
+    # Frequent words per language, each weighing 1/n when n languages list it ("de" is French,
+    # Spanish, Portuguese and Romanian; "veuillez" only French).
+    word_weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    always_read: frozenset[str] = frozenset()  # languages without frequent words: nothing tells them apart
+
+    def written_in(self, words: set[str]) -> frozenset[str] | None:
+        """The languages a text's words are written in; None when too few words tell (a bare
+        "Yes, thanks"): then every language is read.
+
+        Every language's cues would otherwise run on every sentence, and one language's phrase is
+        another's ordinary word: folded Romanian "participare" (participation) is Spanish
+        "participaré" (I will take part). Languages close to the best score stay: related
+        languages share words, and a mixed mail is read in both.
+        """
+        if not self.word_weights:
+            return None
+        scores = {
+            lang: sum(weight for word, weight in weights.items() if word in words)
+            for lang, weights in self.word_weights.items()
+        }
+        best = max(scores.values())
+        if best < MIN_LANGUAGE_EVIDENCE:
+            return None
+        floor = best * LANGUAGE_SHARE
+        return frozenset(lang for lang, score in scores.items() if score >= floor) | self.always_read
 
     @property
     def codes(self) -> list[str]:
@@ -241,7 +275,9 @@ def _compile_file(data: LanguageFile, path: Path) -> list[CompiledCue]:
         out.append(CompiledCue(data.language, cue.intent, cue.name, cue.negated, frozenset(cue.triggers), rx,
                                cue.desire, False, cue.attention))
     article = alternatives([re.escape(w) for w in data.erasure_article_words])
-    laws = alternatives([*(re.escape(n) for n in data.law_names), *([rf"{article} ?17"] if article else [])])
+    # "Art. 17" and "17. člen": the article word before or after its number.
+    cited = [rf"{article} ?17", rf"17 ?{article}"] if article else []
+    laws = alternatives([*(re.escape(n) for n in data.law_names), *cited])
     if laws:
         # A law named alone is a disclaimer; with a request or deletion word, an erasure request.
         triggers = {n.split()[0] for n in data.law_names} | set(data.erasure_article_words)
@@ -303,6 +339,14 @@ def load_languages(directory: Path) -> Languages:
     languages = Languages([f for f, _ in files])
     for data, path in files:
         languages.cues.extend(_compile_file(data, path))
+    listed: dict[str, int] = {}
+    for data, _ in files:
+        for word in set(data.common_words):
+            listed[word] = listed.get(word, 0) + 1
+    languages.word_weights = {
+        data.language: {w: 1.0 / listed[w] for w in data.common_words} for data, _ in files if data.common_words
+    }
+    languages.always_read = frozenset(data.language for data, _ in files if not data.common_words)
     return languages
 
 

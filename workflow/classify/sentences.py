@@ -94,10 +94,13 @@ class SentencePreparer:
         self.attribution = re.compile(
             rf"^(?:{openers}\b.{{0,250}}|.{{0,250}}(?:@|>).{{0,100}})\b{verbs}\b.{{0,120}}:\s*$", re.I
         )
-        markers = alternatives([m for h in history for m in h.forward_markers])
+        markers_list = [m for h in history for m in h.forward_markers]
+        markers = alternatives(markers_list)
         self.separator = re.compile(
             r"^(?:--\s*|-{2,}\s*[^-]{2,60}?\s*-{2,}|_{8,}" + (rf"|{markers}\s*:?.*" if markers else "") + r")$", re.I
         )
+        # The separator pattern is only tried on lines starting like one (it runs on every line).
+        self.separator_starts = frozenset("-_" + "".join(m[:1].casefold() for m in markers_list))
         header_from = alternatives([*(w for h in history for w in h.header_from), *_OTHER_HEADER_FROM])
         self.header_from = re.compile(rf"^{header_from}\s*:\s*\S", re.I)
         self.header_next = re.compile(rf"^{alternatives([w for h in history for w in h.header_fields])}\s*:", re.I)
@@ -163,7 +166,7 @@ class SentencePreparer:
                     skipping_signature = False
                 else:
                     continue
-            if line[:1] in "-_bBaA" and self.separator.match(line):
+            if line[:1].casefold() in self.separator_starts and self.separator.match(line):
                 break
             if line.endswith(":") and self.attribution.match(line):
                 # "On … wrote:" followed by ">" lines may be an inline reply, the sender's own
