@@ -245,7 +245,7 @@ class IntentReader:
 
         # The subject line.
         subjects = [f.subject for f in files]
-        prefixes = alternatives([*(p for s in subjects for p in s.reply_prefixes), *_OTHER_REPLY_PREFIXES])
+        prefixes = alternatives([p for s in subjects for p in s.reply_prefixes])
         self.subject_prefix = re.compile(rf"^\s*(?:{prefixes}\s*(?:\[\d+\])?\s*:\s*)+", re.I)
         self.subject_negation = re.compile(
             rf"\b{alternatives([w for s in subjects for w in s.negation])}\b[^,;:()]{{0,12}}$", re.I
@@ -587,10 +587,6 @@ class IntentReader:
             cues=_dedupe(cues),
             language=language,
         )
-
-# Reply prefixes of languages that have no file yet.
-_OTHER_REPLY_PREFIXES = ["sv", "vs"]
-
 
 @lru_cache(maxsize=8)
 def reader_for(languages: Languages) -> IntentReader:

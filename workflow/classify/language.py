@@ -280,7 +280,8 @@ def _compile_file(data: LanguageFile, path: Path) -> list[CompiledCue]:
     laws = alternatives([*(re.escape(n) for n in data.law_names), *cited])
     if laws:
         # A law named alone is a disclaimer; with a request or deletion word, an erasure request.
-        triggers = {n.split()[0] for n in data.law_names} | set(data.erasure_article_words)
+        # Triggers are words as sentences are split into them: "tietosuoja-asetus" → "tietosuoja".
+        triggers = {re.split(r"\W+", n)[0] for n in data.law_names} | set(data.erasure_article_words)
         where = f"{path}: law_names"
         out.append(CompiledCue(data.language, "erasure", "gdpr", "drop", frozenset(triggers),
                                compile_pattern(rf"\b{laws}\b", where, re.M), False, True, False))

@@ -37,11 +37,6 @@ NON_WORD = str.maketrans({c: " " for c in map(chr, range(0x250)) if not c.isalnu
 _UNSURE_MARK = "unsure"
 
 
-# Reply attributions and header words of languages that have no file yet, seen often enough in
-# replies to contact addresses that the sender's own words must end there too.
-_OTHER_ATTRIBUTION_OPENERS = ["em", "den", "w dniu"]
-_OTHER_ATTRIBUTION_VERBS = ["escreveu", "skrev", "napisa[łl]"]
-_OTHER_HEADER_FROM = ["fra", "från", "od"]
 
 
 def words(text: str) -> set[str]:
@@ -89,8 +84,8 @@ class SentencePreparer:
         files = languages.files
         # Where a sender's own words end.
         history = [f.reply_history for f in files]
-        openers = alternatives([*(o for h in history for o in h.attribution_openers), *_OTHER_ATTRIBUTION_OPENERS])
-        verbs = alternatives([*(v for h in history for v in h.attribution_verbs), *_OTHER_ATTRIBUTION_VERBS])
+        openers = alternatives([o for h in history for o in h.attribution_openers])
+        verbs = alternatives([v for h in history for v in h.attribution_verbs])
         self.attribution = re.compile(
             rf"^(?:{openers}\b.{{0,250}}|.{{0,250}}(?:@|>).{{0,100}})\b{verbs}\b.{{0,120}}:\s*$", re.I
         )
@@ -101,7 +96,7 @@ class SentencePreparer:
         )
         # The separator pattern is only tried on lines starting like one (it runs on every line).
         self.separator_starts = frozenset("-_" + "".join(m[:1].casefold() for m in markers_list))
-        header_from = alternatives([*(w for h in history for w in h.header_from), *_OTHER_HEADER_FROM])
+        header_from = alternatives([w for h in history for w in h.header_from])
         self.header_from = re.compile(rf"^{header_from}\s*:\s*\S", re.I)
         self.header_next = re.compile(rf"^{alternatives([w for h in history for w in h.header_fields])}\s*:", re.I)
         phrases = alternatives([p for f in files for p in f.signoffs.phrases])
@@ -177,7 +172,7 @@ class SentencePreparer:
                     continue
                 break
             if (
-                ":" in line[:8]
+                ":" in line[:14]  # "Lähettäjä:", "Αποστολέας:"
                 and self.header_from.match(line)
                 and any(self.header_next.match(n.strip()) for n in lines[i + 1 : i + 5])
             ):
