@@ -40,3 +40,21 @@ def write_config(tmp: Path, data: dict[str, Any]) -> Path:
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def server_config(tmp: Path, account, smtp, **mailbox) -> Path:
+    """The config for the real servers: an IMAP account on the test Dovecot (IMAPS, its CA) and the
+    aiosmtpd submission server (STARTTLS + AUTH); passwords in the environment (``env`` fixture)."""
+    data = base_config(tmp)
+    data["mailbox"] = {
+        "backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
+        "username": account.username, "password_env": "CALLFLOW_TEST_IMAP_PASSWORD",
+        "ca_file": account.ca_file, "processed_folder": "Processed", "quarantine_folder": "Quarantine",
+        **mailbox,
+    }
+    data["smtp"] = {
+        "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
+        "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
+        "rate_per_minute": 1000,
+    }
+    return write_config(tmp, data)

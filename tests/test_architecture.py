@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "workflow"
+from tests.paths import PACKAGE
 
 
 def _module_name(path: Path) -> str:

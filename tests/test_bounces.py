@@ -22,13 +22,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.paths import CORPUS
 from workflow.classify import bounce_view, bounces
 from workflow.classify.bounces import BounceReport, detect_bounce
 
 POLICIES = {"default": email.policy.default, "compat32": email.policy.compat32}
-
-# The corpus lives beside the repository (…/work/shared/corpus); it is read there, never copied in.
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def normalise_newlines(raw: bytes) -> bytes:

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests import paths
 from tests.cfg import base_config, write_config
+from tests.paths import CORPUS
 from workflow import config as config_mod
 from workflow.classify import ClassifyContext, classify
 from workflow.cli import main
 from workflow.parse import parse
 
-DATA = Path(__file__).resolve().parent / "data" / "classify"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+DATA = paths.DATA / "classify"
 ROBOTS = {"auto_reply", "bounce", "list", "spam", "unparseable"}
 
 

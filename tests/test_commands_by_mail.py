@@ -18,7 +18,7 @@ import pytest
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.test_pipeline_maildir import deliver, outgoing
+from tests.maildir import deliver, outgoing
 from workflow import commands_by_mail, outbox, tokens
 from workflow.classify import Classification
 from workflow.cli import main

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.cfg import base_config, write_config
+from tests.paths import REPO
 from workflow import config as config_mod
 from workflow.cli import main
 from workflow.errors import ConfigError
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_shipped_config_describes_the_reference_meeting() -> None:

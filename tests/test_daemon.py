@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 from tests import mails
-from tests.test_e2e_servers import NOW, server_config
+from tests.cfg import server_config
+from tests.paths import REPO
 from workflow.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
+NOW = ["--now", "2022-03-01T12:00"]
 
 
 def start_daemon(cfg: Path, *extra: str) -> subprocess.Popen:

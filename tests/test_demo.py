@@ -6,10 +6,9 @@ import email
 from email import policy
 from pathlib import Path
 
+from tests.paths import REPO
 from workflow import config as config_mod
 from workflow.cli import main
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_demo_tours_the_pipeline_and_leaves_nothing_behind(tmp_path: Path, capsys) -> None:

@@ -17,13 +17,13 @@ import jinja2
 import pytest
 
 from tests.cfg import base_config, write_config
+from tests.paths import TEMPLATES
 from workflow.config import Config, load
 from workflow.digest import build_digest, digest_context, token_context
 from workflow.lifecycle import new_record
 from workflow.render import Renderer
 from workflow.store import Store
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TZ = ZoneInfo("Europe/Brussels")
 NOW = datetime(2022, 3, 14, 8, 0, tzinfo=TZ)
 SINCE = datetime(2022, 3, 13, 8, 0, tzinfo=TZ)

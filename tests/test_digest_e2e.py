@@ -8,7 +8,8 @@ from pathlib import Path
 import yaml
 
 from tests import mails
-from tests.test_e2e_servers import server_config
+from tests.cfg import server_config
+from tests.paths import REPO
 from workflow.cli import main
 
 
@@ -125,7 +126,7 @@ def test_run_once_leaves_the_digest_to_the_daemon(tmp_path: Path, imap_account, 
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow", "--config", str(cfg), "--now", "2022-03-02T09:00", "run"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=REPO,
     )
     try:
         smtp_server.wait_for(2, timeout=30)

@@ -12,26 +12,11 @@ from pathlib import Path
 
 from tests import mails
 from tests import robot_notices as notices
-from tests.cfg import base_config, write_config
+from tests.cfg import server_config
+from tests.paths import DATA, REPO
 from workflow.cli import main
 
 NOW = ["--now", "2022-03-01T12:00"]
-
-
-def server_config(tmp: Path, account, smtp, **mailbox) -> Path:
-    data = base_config(tmp)
-    data["mailbox"] = {
-        "backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
-        "username": account.username, "password_env": "CALLFLOW_TEST_IMAP_PASSWORD",
-        "ca_file": account.ca_file, "processed_folder": "Processed", "quarantine_folder": "Quarantine",
-        **mailbox,
-    }
-    data["smtp"] = {
-        "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
-        "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
-        "rate_per_minute": 1000,
-    }
-    return write_config(tmp, data)
 
 
 def test_mixed_batch_end_to_end_exactly_once(tmp_path: Path, env, capsys) -> None:
@@ -148,7 +133,7 @@ def test_daemon_handles_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, env) -
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow", "--config", str(cfg), *NOW, "run"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=REPO,
     )
     try:
         account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
@@ -273,7 +258,7 @@ def test_the_labelled_set_end_to_end_robots_never_answered(tmp_path: Path, env) 
     import yaml
 
     account, smtp = env
-    data_dir = Path(__file__).resolve().parent / "data" / "classify"
+    data_dir = DATA / "classify"
     with open(data_dir / "labels.tsv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     cfg = server_config(tmp_path, account, smtp)

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from tests import mails
 from tests.cfg import base_config
 from tests.fuzzmail import hostile_mail
-from tests.test_pipeline_maildir import deliver
+from tests.maildir import deliver
 from workflow.addresses import unanswerable
 from workflow.classify.guards import robot_verdict
 from workflow.clock import Clock

@@ -21,13 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.paths import CORPUS
 from workflow.classify.guards import RobotVerdict, is_out_of_office_subject, robot_verdict
 
 OWN = ("CFP@callflow.example.org", "noreply-not-us@callflow.example.org")
 POLICIES = {"default": email.policy.default, "compat32": email.policy.compat32}
 
 # The corpus lives beside the repository (…/work/shared/corpus); never copied in.
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 def normalise_newlines(raw: bytes) -> bytes:

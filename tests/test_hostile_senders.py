@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import mails
-from tests.cfg import base_config, write_config
-from tests.test_e2e_servers import server_config
-from tests.test_pipeline_maildir import deliver, outgoing
+from tests.cfg import base_config, server_config, write_config
+from tests.maildir import deliver, outgoing
 from workflow import tokens
 from workflow.cli import main
 from workflow.config import load

@@ -2,49 +2,15 @@
 
 from __future__ import annotations
 
-import email
-import json
-from email import policy
 from pathlib import Path
 
 import pytest
 
 from tests import mails
-from tests.cfg import base_config, write_config
-from tests.test_pipeline_maildir import deliver
+from tests.maildir import World, deliver, sent
+from tests.paths import TEMPLATES
 from workflow.cli import main
 from workflow.lifecycle import TRANSITIONS, State
-
-
-def sent(tmp: Path) -> list[email.message.EmailMessage]:
-    new = tmp / "outgoing" / "new"
-    files = sorted(new.iterdir(), key=lambda p: p.stat().st_mtime_ns) if new.is_dir() else []
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
-
-
-class World:
-    def __init__(self, tmp: Path, **overrides) -> None:
-        data = base_config(tmp)
-        for section, values in overrides.items():
-            data.setdefault(section, {}).update(values)
-        self.tmp = tmp
-        self.cfg = write_config(tmp, data)
-
-    def __call__(self, now: str, *args: str, code: int = 0) -> None:
-        assert main(["--config", str(self.cfg), "--now", now, *args]) == code
-
-    def json(self, capsys, now: str, *args: str):
-        capsys.readouterr()
-        self(now, *args)
-        return json.loads(capsys.readouterr().out)
-
-    def apply(self, *people: str) -> None:
-        for p in people:
-            deliver(self.tmp / "mail", f"s{p}", mails.survey(p, p.split("@")[0].title(), f"r-{p}"))
-        self("2022-03-01T12:00", "run", "--once")
-
-    def state(self, capsys, who: str) -> str:
-        return self.json(capsys, "2022-03-12T10:00", "show", who, "--json")["state"]
 
 
 def test_transition_table_is_explicit_and_withdraw_is_everywhere() -> None:
@@ -157,7 +123,7 @@ def test_a_mail_that_cannot_be_rendered_fails_alone(tmp_path: Path, capsys) -> N
     import shutil
 
     templates = tmp_path / "templates"
-    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", templates)
+    shutil.copytree(TEMPLATES, templates)
     (templates / "ack_inquiry.txt.j2").write_text("{% block subject %}Hi{% endblock %}\n{{ no_such_variable }}\n")
     w = World(tmp_path, paths={"templates": str(templates)})
     deliver(tmp_path / "mail", "q", mails.inquiry("Q <q@example.org>", question=False))

@@ -14,7 +14,7 @@ import vobject
 import yaml
 
 from tests import mails
-from tests.test_e2e_servers import server_config
+from tests.cfg import server_config
 from workflow.cli import main
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.test_pipeline_maildir import deliver
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.maildir import deliver
+from tests.paths import REPO
 
 
 def _children(pid: int) -> list[int]:
@@ -47,7 +46,7 @@ def test_workers_end_when_the_pass_is_killed(tmp_path: Path) -> None:
         deliver(inbox, f"{100000 + i}.m{i}", mails.inquiry(f"P{i} <p{i}@example.org>", question=False))
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow", "--config", str(cfg), "--now", "2022-03-01T12:00", "-q", "run", "--once"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     workers: list[int] = []
     try:

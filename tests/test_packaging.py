@@ -11,9 +11,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+from tests.paths import REPO
 from workflow import config as config_mod
 
-REPO = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "config.yaml", "workflow", "templates", "mailbox_rules", "languages")
 
 

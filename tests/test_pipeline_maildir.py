@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import json
 from email import policy
 from pathlib import Path
 
@@ -11,33 +10,15 @@ import pytest
 
 from tests import mails
 from tests.cfg import base_config, write_config
+from tests.maildir import cli_json, deliver, outgoing
+from tests.paths import CORPUS
 from workflow.cli import main
-
-
-def deliver(inbox: Path, name: str, raw: bytes) -> None:
-    for sub in ("new", "cur", "tmp"):
-        (inbox / sub).mkdir(parents=True, exist_ok=True)
-    (inbox / "tmp" / name).write_bytes(raw)
-    (inbox / "tmp" / name).rename(inbox / "new" / name)
-
-
-def outgoing(tmp: Path) -> list[email.message.EmailMessage]:
-    new = tmp / "outgoing" / "new"
-    if not new.is_dir():
-        return []
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(new.iterdir())]
 
 
 @pytest.fixture
 def setup(tmp_path: Path):
     path = write_config(tmp_path, base_config(tmp_path))
     return tmp_path, ["--config", str(path), "--now", "2022-03-01T12:00"]
-
-
-def cli_json(args: list[str], capsys) -> object:
-    capsys.readouterr()
-    assert main(args) == 0
-    return json.loads(capsys.readouterr().out)
 
 
 def test_run_once_answers_people_not_robots_and_files_the_mail(setup, capsys) -> None:
@@ -352,7 +333,7 @@ def test_no_mail_is_ever_lost_whatever_arrives(tmp_path: Path) -> None:
     from workflow.store import Store
 
     rng = random.Random(7)
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    corpus = CORPUS
     raws = [p.read_bytes() for p in sorted(corpus.glob("*/*"))[::7]]
     base = mails.inquiry(question=False)
     for _ in range(60):  # mutations of a good mail: truncations, flipped bytes, spliced garbage

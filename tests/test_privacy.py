@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from tests import mails
-from tests.test_lifecycle import World, sent
-from tests.test_pipeline_maildir import deliver
+from tests.maildir import World, deliver, sent
 
 
 def test_export_and_erase_by_command(tmp_path: Path, capsys) -> None:

@@ -8,13 +8,12 @@ import pytest
 
 from tests import mails
 from tests.cfg import base_config, write_config
+from tests.paths import REPO
 from workflow import config as config_mod
 from workflow.classify import ClassifyContext, classify
 from workflow.classify.rules import load_rules
 from workflow.errors import ConfigError
 from workflow.parse import parse
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def ctx_with(tmp_path: Path, text: str) -> ClassifyContext:

@@ -18,12 +18,12 @@ import pytest
 from tests import mails
 from tests.cfg import base_config, write_config
 from tests.crashpoint import DIED
-from tests.test_pipeline_maildir import deliver, outgoing
+from tests.maildir import deliver, outgoing
+from tests.paths import REPO
 from workflow.config import load
 from workflow.store import Store
 from workflow.transport.smtp import SmtpTransport
 
-ROOT = Path(__file__).resolve().parents[1]
 NOW = ["--now", "2022-03-01T12:00"]
 PEOPLE = ["a@example.org", "b@example.org", "c@example.org"]
 
@@ -31,7 +31,7 @@ PEOPLE = ["a@example.org", "b@example.org", "c@example.org"]
 def _cli(cfg: Path, *args: str, crash: tuple[str, int] | None = None, env: dict | None = None) -> int:
     prefix = ["-m", "tests.crashpoint", crash[0], str(crash[1]), "--"] if crash else ["-m", "workflow"]
     proc = subprocess.run([sys.executable, *prefix, "--config", str(cfg), *NOW, "-q", *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+                          cwd=REPO, capture_output=True, text=True, timeout=120, env=env)
     return proc.returncode
 
 
@@ -150,7 +150,7 @@ def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path,
 
 # -- resolving uncertain mail from the provider's copy of sent mail -------------------------------
 def test_an_uncertain_mail_found_in_the_sent_folder_is_sent(tmp_path: Path, env) -> None:
-    from tests.test_e2e_servers import server_config
+    from tests.cfg import server_config
 
     account, smtp = env
     cfg = server_config(tmp_path, account, smtp)

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import paths
 from workflow.classify import survey
 from workflow.classify.survey import (
     SurveyResponse,
@@ -27,7 +28,7 @@ from workflow.classify.survey import (
 from workflow.config import DEFAULT_FIELDS
 from workflow.exports import read_export
 
-DATA = Path(__file__).parent / "data" / "survey"
+DATA = paths.DATA / "survey"
 INDEX = build_label_index(DEFAULT_FIELDS)
 
 

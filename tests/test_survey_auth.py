@@ -16,7 +16,7 @@ import pytest
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.test_pipeline_maildir import cli_json, deliver, outgoing
+from tests.maildir import cli_json, deliver, outgoing
 from workflow.cli import main
 from workflow.store import Store
 

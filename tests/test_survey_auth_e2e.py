@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from tests import mails
-from tests.test_e2e_servers import server_config
+from tests.cfg import server_config
 from workflow.cli import main
 
 TRUSTED = "mx.callflow.example.org"

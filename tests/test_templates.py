@@ -7,16 +7,14 @@ fails here, so every template gets rendered (under StrictUndefined) before it ca
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.cfg import base_config, write_config
+from tests.paths import TEMPLATES
 from workflow.config import load
 from workflow.render import Renderer
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # Per kind: the variants of the extra variables its sender passes (beyond event/contact/organisers/applicant).
 # Every kind needs at least one entry; booleans and enumerations list each value.
