@@ -83,7 +83,7 @@ def render(
 
 def variants(kind: str) -> list[dict[str, Any]]:
     assert kind in EXTRAS, (
-        f"templates/{kind}: no entry in tests/test_templates.py EXTRAS; add the variables its sender passes"
+        f"templates/{kind}: no entry in tests/unit/outbox/test_templates.py EXTRAS; add the variables its sender passes"
     )
     assert EXTRAS[kind], f"EXTRAS[{kind!r}] lists no variant"
     return EXTRAS[kind]
