@@ -1,5 +1,7 @@
 """Crafted senders and attacker-sized headers: callflow answers only addresses a person uses,
-takes them from the address (never from a display name), and keeps every answer small."""
+takes them from the address (never from a display name), and keeps every answer small.
+
+On the embedded default; the same through real servers is in tests/e2e/test_hostile_senders_e2e.py."""
 
 from __future__ import annotations
 
@@ -10,10 +12,8 @@ from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from tests import mails
-from tests.cfg import base_config, server_config, write_config
+from tests.cfg import base_config, write_config
 from tests.maildir import deliver, outgoing
 from workflow import tokens
 from workflow.cli import main
@@ -96,29 +96,6 @@ def test_the_outbox_refuses_an_unanswerable_address_whoever_queues_it(tmp_path: 
     assert outbox.due(store, datetime(2022, 3, 2, tzinfo=ZoneInfo("UTC"))) == []
 
 
-# -- the address comes from the address, through real servers -----------------------------------
-def test_an_encoded_display_name_never_redirects_the_answer(tmp_path: Path, env) -> None:
-    account, smtp = env
-    cfg = server_config(tmp_path, account, smtp)
-    account.append_many("INBOX", [
-        mails.raw("=?utf-8?q?Smith_=3Cboss=40corp=2Eexample=3E?= <john@example.com>", "Participation",
-                    "I would like to take part.\n"),
-        mails.raw("=?utf-8?q?X=0D=0ABcc=3A_evil=40evil=2Eexample?= <jane@example.com>", "Participation",
-                    "I would like to take part.\n"),
-        mails.raw("=?utf-8?q?Smith=2C_John?= <john.smith@example.com>", "Participation",
-                    "I would like to take part.\n"),
-    ])
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
-    assert sorted(r for m in smtp.messages for r in m.rcpt_tos) == [
-        "jane@example.com", "john.smith@example.com", "john@example.com"]
-    for m in smtp.messages:
-        assert "Bcc" not in m.message and "Cc" not in m.message
-        assert [a.addr_spec for a in m.message["To"].addresses] == m.rcpt_tos  # one address: the sender's
-        assert m.message.as_string().count("\nTo:") == 1
-    by_to = {m.rcpt_tos[0]: m.message for m in smtp.messages}
-    assert by_to["john.smith@example.com"]["To"].addresses[0].display_name == "Smith, John"
-
-
 # -- answers stay small ----------------------------------------------------------------------
 def _sizes(tmp: Path) -> list[int]:
     return [p.stat().st_size for p in sorted((tmp / "outgoing" / "new").iterdir())]
@@ -166,30 +143,6 @@ def test_an_organiser_mail_of_thousands_of_lines_gets_a_small_result(tmp_path: P
     text = email.message_from_bytes((tmp_path / "outgoing" / "new").iterdir().__next__().read_bytes(),
                                     policy=policy.default).get_body(("plain",)).get_content()
     assert "at most 100 commands per mail" in text
-
-
-@pytest.mark.parametrize("header", ["Subject", "From"])
-def test_huge_headers_through_dovecot_and_smtp(tmp_path: Path, env, header: str) -> None:
-    account, smtp = env
-    cfg = server_config(tmp_path, account, smtp)
-    huge = "word " * 400_000
-    if header == "Subject":
-        raw = mails.raw("A <a@example.org>", huge, "I would like to take part.\n")
-    else:
-        raw = mails.raw(f"{huge} <a@example.org>", "Participation", "I would like to take part.\n")
-    account.append("INBOX", raw)
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
-    assert [m.rcpt_tos for m in smtp.messages] == [["a@example.org"]]
-    assert len(smtp.messages[0].message.as_bytes()) < LIMIT
-
-
-def test_invisible_characters_and_numeric_domains_are_never_answered() -> None:
-    from workflow.addresses import unanswerable
-
-    for address in ["0@0.\x80", "a@b\u200b.org", "a@\u202eexample.org", "x@foo.123", "x@host.local", "a b@x.org"]:
-        assert unanswerable(address) is not None, address
-    for address in ["maria@example.org", "o'brien@example.ie", "x@exämple.de", "a+tag@xn--bcher-kva.example"]:
-        assert unanswerable(address) is None, address
 
 
 def test_a_broken_encoded_subject_is_answered_with_the_default_subject(tmp_path: Path) -> None:

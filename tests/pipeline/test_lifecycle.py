@@ -10,15 +10,6 @@ from tests import mails
 from tests.maildir import World, deliver, sent
 from tests.paths import TEMPLATES
 from workflow.cli import main
-from workflow.lifecycle import TRANSITIONS, State
-
-
-def test_transition_table_is_explicit_and_withdraw_is_everywhere() -> None:
-    for state in State:
-        if state is not State.WITHDRAWN:
-            assert TRANSITIONS[(state, "withdraw")][0] is State.WITHDRAWN
-    assert (State.REJECTED, "invite") not in TRANSITIONS
-    assert TRANSITIONS[(State.SELECTED, "invite")] == (State.INVITED, "invitation")
 
 
 def test_dry_run_changes_nothing_and_lists_mail(tmp_path: Path, capsys) -> None:

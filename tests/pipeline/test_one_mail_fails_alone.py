@@ -1,8 +1,9 @@
 """Whatever one message does in parse, classify or decide, it costs that message alone.
 
 It is quarantined with the reason, its half-made changes are undone, and the rest of its batch
-is handled in the same pass — inline, in worker processes, from the Maildir default and from
-a real Dovecot.
+is handled in the same pass — inline and in worker processes, on the Maildir default. Parse's
+own part is in tests/unit/parse/test_parse_fails_alone.py, the same batch from a real Dovecot in
+tests/e2e/test_one_mail_fails_alone_e2e.py.
 """
 
 from __future__ import annotations
@@ -11,46 +12,15 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from tests import mails
-from tests.cfg import base_config, server_config, write_config
+from tests.cfg import base_config, write_config
 from tests.maildir import deliver, outgoing
 from workflow import understand as understand_mod
 from workflow.cli import main
 from workflow.decide import Decider
-from workflow.parse import MAX_MIME_DEPTH, parse
 from workflow.store import Store
 
 NOW = ["--now", "2022-03-01T12:00"]
-
-
-# -- parse ------------------------------------------------------------------------------------
-def test_a_deep_mime_tree_is_refused_before_it_recurses() -> None:
-    raw = mails.deep_mime(1000, message_id="<deep@mail.example.net>")
-    mail = parse(raw)
-    assert mail.fatal == f"MIME parts nested deeper than {MAX_MIME_DEPTH} levels"
-    # Its headers are still read: the record and the organisers can say whose mail it was.
-    assert mail.from_addr == "deep@example.net" and mail.message_id == "<deep@mail.example.net>"
-    assert mail.text == "" and mail.attachments == []
-
-
-def test_a_tree_just_inside_the_limit_is_read_normally() -> None:
-    # The top-level message is one level; the innermost text part is depth + 2 levels down.
-    mail = parse(mails.deep_mime(MAX_MIME_DEPTH - 2))
-    assert mail.fatal is None and "take part" in mail.text
-    assert parse(mails.deep_mime(MAX_MIME_DEPTH - 1)).fatal is not None
-
-
-@pytest.mark.parametrize("error", [RecursionError, ValueError, LookupError, AttributeError])
-def test_parse_never_raises_even_when_the_email_package_does(monkeypatch, error) -> None:
-    def broken(raw: bytes):
-        raise error("boom")
-
-    monkeypatch.setattr("workflow.parse._read_tree", broken)
-    mail = parse(mails.inquiry("Maria <maria@example.net>"))
-    assert mail.fatal == f"cannot be read ({error.__name__})"
-    assert mail.from_addr == "maria@example.net"
 
 
 def test_classify_reports_a_deep_tree_as_unparseable(tmp_path: Path, capsys) -> None:
@@ -68,16 +38,6 @@ def test_classify_reports_a_deep_tree_as_unparseable(tmp_path: Path, capsys) -> 
 
 
 # -- the pipeline -------------------------------------------------------------------------------
-def _batch() -> list[tuple[str, bytes]]:
-    return [
-        ("1.a", mails.inquiry("Maria <maria@example.net>", question=False)),
-        ("2.b", mails.survey("jonas@example.org", "Jonas Peeters", "7")),
-        ("3.c", mails.deep_mime(1000, sender="Deep <deep@example.net>")),
-        ("4.d", mails.inquiry("Ines <ines@example.org>", question=False)),
-        ("5.e", mails.out_of_office()),
-    ]
-
-
 def _messages(state: Path) -> list[dict]:
     return list(Store(state).messages)
 
@@ -85,7 +45,7 @@ def _messages(state: Path) -> list[dict]:
 def test_maildir_a_deep_tree_in_the_middle_of_a_batch(tmp_path: Path) -> None:
     cfg = write_config(tmp_path, base_config(tmp_path))
     inbox = tmp_path / "mail"
-    for name, raw in _batch():
+    for name, raw in mails.batch_with_a_deep_tree():
         deliver(inbox, name, raw)
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
 
@@ -99,21 +59,6 @@ def test_maildir_a_deep_tree_in_the_middle_of_a_batch(tmp_path: Path) -> None:
     # A second pass finds nothing to do and sends nothing again.
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert len(outgoing(tmp_path)) == 3
-
-
-def test_dovecot_a_deep_tree_in_the_middle_of_a_batch(tmp_path: Path, env) -> None:
-    account, smtp = env
-    cfg = server_config(tmp_path, account, smtp)
-    account.append_many("INBOX", [raw for _, raw in _batch()])
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
-
-    assert sorted(m.rcpt_tos[0] for m in smtp.messages) == [
-        "ines@example.org", "jonas@example.org", "maria@example.net"]
-    assert account.count("Quarantine") == 1 and account.count("Processed") == 4
-    assert account.count("INBOX") == 0
-    assert b"boundary=\"b999\"" in account.fetch_all("Quarantine")[0]  # kept whole, never truncated
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
-    assert len(smtp.messages) == 3
 
 
 def _large_batch(inbox: Path) -> None:

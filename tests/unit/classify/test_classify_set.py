@@ -6,8 +6,6 @@ The hard safety property is checked on every message: a robot is never answerabl
 from __future__ import annotations
 
 import csv
-import json
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,6 @@ from tests.cfg import base_config, write_config
 from tests.paths import CORPUS
 from workflow import config as config_mod
 from workflow.classify import ClassifyContext, classify
-from workflow.cli import main
 from workflow.parse import parse
 
 DATA = paths.DATA / "classify"
@@ -80,21 +77,6 @@ def test_corpus_malformed_mail_never_crashes(ctx: ClassifyContext) -> None:
         if row["category"] in ("malformed", "robustness"):
             got = classify(parse((CORPUS / row["file"]).read_bytes()), ctx)
             assert got.kind in ("applicant_message", "unparseable", "auto_reply", "list", "bounce", "spam")
-
-
-def test_classify_cli_json_shape(tmp_path: Path, capsys) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
-    files = [str(DATA / "auto-sieve-vacation-rfc3834.eml"), str(DATA / labelled()[0]["file"])]
-    assert main(["--config", str(cfg), "classify", "--json", *files]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert isinstance(out, list) and len(out) == 2
-    for obj in out:
-        assert {"file", "kind", "automatic", "reply_allowed", "intent", "applicant", "bounced_recipients",
-                "rule"} <= set(obj)
-        assert set(obj["applicant"]) == {"email", "name"}
-    assert out[0]["kind"] == "auto_reply" and out[0]["reply_allowed"] is False and out[0]["automatic"] is True
-    assert not (tmp_path / "state.json").exists()  # no state touched
-    assert main(["--config", str(cfg), "classify", str(tmp_path / "missing.eml")]) == 2
 
 
 def test_corpus_body_only_human_text_is_a_person_not_garbage(ctx: ClassifyContext) -> None:

@@ -58,18 +58,6 @@ def test_a_folder_without_language_files_is_refused(tmp_path: Path) -> None:
         load_languages(tmp_path)
 
 
-def test_check_validates_the_languages_in_paths_languages(tmp_path: Path, capsys) -> None:
-    from tests.cfg import base_config, write_config
-    from workflow.cli import main
-
-    path = _copy(tmp_path)
-    path.write_text(path.read_text(encoding="utf-8").replace("\nnegation:", "\nnegatoin:", 1), encoding="utf-8")
-    data = base_config(tmp_path)
-    data["paths"] = {"languages": str(path.parent)}
-    assert main(["--config", str(write_config(tmp_path, data)), "--now", "2022-03-01T12:00", "check"]) == 1
-    assert "de.yaml: negatoin: unknown key — did you mean 'negation'?" in capsys.readouterr().err
-
-
 def test_an_organiser_can_correct_a_language_without_code(tmp_path: Path) -> None:
     """A phrase the shipped file lacks, added to a copy, is read from then on."""
     path = _copy(tmp_path)

@@ -9,7 +9,6 @@ checked too: every phrase is found as written, in its own language.
 
 from __future__ import annotations
 
-import json
 import re
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -22,7 +21,6 @@ from workflow import config as config_mod
 from workflow.classify import ClassifyContext, classify, list_cues, robot_cues
 from workflow.classify.guards import robot_verdict
 from workflow.classify.rules import load_rules
-from workflow.cli import main
 from workflow.parse import parse
 
 ROBOT_KINDS = {"auto_reply", "bounce", "list"}
@@ -80,22 +78,6 @@ def test_no_rule_makes_a_list_notice_answerable(tmp_path: Path) -> None:
     got = classify(parse(held.raw), ctx)
     assert got.rule == "everything-is-a-person"
     assert got.automatic is True and got.reply_allowed is False
-
-
-def test_classify_json_for_prose_bounces_and_list_notices(tmp_path: Path, capsys) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
-    chosen = [notices.PROSE_BOUNCES[1], notices.LIST_NOTICES[0], notices.NEWSLETTERS[1], notices.PEOPLE[0]]
-    files = []
-    for index, sample in enumerate(chosen):
-        path = tmp_path / f"{index}.eml"
-        path.write_bytes(sample.raw)
-        files.append(str(path))
-    assert main(["--config", str(cfg), "classify", "--json", *files]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert [(o["kind"], o["reply_allowed"]) for o in out] == [
-        ("bounce", False), ("list", False), ("list", False), ("applicant_message", True)
-    ]
-    assert out[0]["bounced_recipients"] == ["lena.vogel@example.de"]
 
 
 # --------------------------------------------------------------------------- the cue tables
