@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from tests.mails import CONTACT, SURVEY
+from workflow.config import Config, from_dict
 
 
 def base_config(tmp: Path) -> dict[str, Any]:
@@ -34,6 +35,14 @@ def base_config(tmp: Path) -> dict[str, Any]:
         "digest": {"time": "23:59"},
         "storage": {"path": str(tmp / "state.json")},
     }
+
+
+def make_config(tmp: Path, **sections: dict[str, Any]) -> Config:
+    """The validated config of ``base_config``, each named section updated with the values given."""
+    data = base_config(tmp)
+    for name, values in sections.items():
+        data.setdefault(name, {}).update(values)
+    return from_dict(data, base=tmp)
 
 
 def write_config(tmp: Path, data: dict[str, Any]) -> Path:

@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import mails
-from tests.cfg import base_config
+from tests.cfg import make_config
 from workflow import outbox
 from workflow.classify import KINDS, Classification
-from workflow.config import Config, from_dict
+from workflow.config import Config
 from workflow.decide import HANDLERS, Decider, reply_subject
 from workflow.handling import ATTENTION, PROCESSED, QUARANTINE
 from workflow.lifecycle_steps import LifecycleSteps
@@ -28,13 +28,6 @@ TZ = ZoneInfo("Europe/Brussels")
 NOW = datetime(2022, 3, 1, 12, 0, tzinfo=TZ)
 AFTER_DEADLINE = datetime(2022, 3, 11, 9, 0, tzinfo=TZ)  # the survey closed at the end of 10 March
 ANA = "ana@example.net"
-
-
-def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:
-    data = base_config(tmp_path)
-    for name, values in sections.items():
-        data.setdefault(name, {}).update(values)
-    return from_dict(data, base=tmp_path)
 
 
 @pytest.fixture
