@@ -37,11 +37,15 @@ def base_config(tmp: Path) -> dict[str, Any]:
     }
 
 
-def make_config(tmp: Path, **sections: dict[str, Any]) -> Config:
-    """The validated config of ``base_config``, each named section updated with the values given."""
+def make_config(tmp: Path, **sections: Any) -> Config:
+    """The validated config of ``base_config``: each section given as a mapping is updated with it,
+    any other (``organisers=[...]``) replaced."""
     data = base_config(tmp)
     for name, values in sections.items():
-        data.setdefault(name, {}).update(values)
+        if isinstance(values, dict):
+            data.setdefault(name, {}).update(values)
+        else:
+            data[name] = values
     return from_dict(data, base=tmp)
 
 
