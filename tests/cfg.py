@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from tests.mails import CONTACT, SURVEY
+from workflow.config import Config, from_dict
 
 
 def base_config(tmp: Path) -> dict[str, Any]:
@@ -36,7 +37,37 @@ def base_config(tmp: Path) -> dict[str, Any]:
     }
 
 
+def make_config(tmp: Path, **sections: Any) -> Config:
+    """The validated config of ``base_config``: each section given as a mapping is updated with it,
+    any other (``organisers=[...]``) replaced."""
+    data = base_config(tmp)
+    for name, values in sections.items():
+        if isinstance(values, dict):
+            data.setdefault(name, {}).update(values)
+        else:
+            data[name] = values
+    return from_dict(data, base=tmp)
+
+
 def write_config(tmp: Path, data: dict[str, Any]) -> Path:
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
+
+
+def server_config(tmp: Path, account, smtp, **mailbox) -> Path:
+    """The config for the real servers: an IMAP account on the test Dovecot (IMAPS, its CA) and the
+    aiosmtpd submission server (STARTTLS + AUTH); passwords in the environment (``env`` fixture)."""
+    data = base_config(tmp)
+    data["mailbox"] = {
+        "backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
+        "username": account.username, "password_env": "CALLFLOW_TEST_IMAP_PASSWORD",
+        "ca_file": account.ca_file, "processed_folder": "Processed", "quarantine_folder": "Quarantine",
+        **mailbox,
+    }
+    data["smtp"] = {
+        "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
+        "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
+        "rate_per_minute": 1000,
+    }
+    return write_config(tmp, data)

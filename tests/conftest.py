@@ -67,7 +67,7 @@ def smtps_server(tls_ca: CertAuthority) -> Iterator[SmtpServer]:
 @pytest.fixture
 def env(imap_account: ImapAccount, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch):
     """An IMAP account and an SMTP server, with their passwords in the environment variables
-    that ``tests.test_e2e_servers.server_config`` names (secrets come only from the environment)."""
+    that ``tests.cfg.server_config`` names (secrets come only from the environment)."""
     monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
     monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
     return imap_account, smtp_server

@@ -73,6 +73,17 @@ def deep_mime(depth: int, sender: str = "Deep <deep@example.net>", message_id: s
     return ("\n".join(lines) + "\n").encode()
 
 
+def batch_with_a_deep_tree() -> list[tuple[str, bytes]]:
+    """Five mails (file name, bytes) with a MIME tree too deep to read in the middle."""
+    return [
+        ("1.a", inquiry("Maria <maria@example.net>", question=False)),
+        ("2.b", survey("jonas@example.org", "Jonas Peeters", "7")),
+        ("3.c", deep_mime(1000, sender="Deep <deep@example.net>")),
+        ("4.d", inquiry("Ines <ines@example.org>", question=False)),
+        ("5.e", out_of_office()),
+    ]
+
+
 def raw(sender: str, subject: str, body: str, **headers: str) -> bytes:
     """A message written byte for byte, for headers the email package would refuse to build."""
     lines = [f"From: {sender}", f"To: {CONTACT}", f"Subject: {subject}", "Date: Tue, 01 Mar 2022 09:00:00 +0100",

@@ -1,0 +1,68 @@
+"""Helpers for tests on the embedded default (Maildir in, Maildir out), driven through the CLI."""
+
+from __future__ import annotations
+
+import email
+import json
+from email import policy
+from pathlib import Path
+
+from tests import mails
+from tests.cfg import base_config, write_config
+from workflow.cli import main
+
+
+def deliver(inbox: Path, name: str, raw: bytes) -> None:
+    """Deliver one mail into a Maildir the way an MDA does (written in tmp/, renamed into new/)."""
+    for sub in ("new", "cur", "tmp"):
+        (inbox / sub).mkdir(parents=True, exist_ok=True)
+    (inbox / "tmp" / name).write_bytes(raw)
+    (inbox / "tmp" / name).rename(inbox / "new" / name)
+
+
+def outgoing(tmp: Path) -> list[email.message.EmailMessage]:
+    """The mail callflow wrote to the outgoing Maildir, by file name."""
+    new = tmp / "outgoing" / "new"
+    if not new.is_dir():
+        return []
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(new.iterdir())]
+
+
+def sent(tmp: Path) -> list[email.message.EmailMessage]:
+    """The mail callflow wrote to the outgoing Maildir, in the order it was written."""
+    new = tmp / "outgoing" / "new"
+    files = sorted(new.iterdir(), key=lambda p: p.stat().st_mtime_ns) if new.is_dir() else []
+    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+
+
+def cli_json(args: list[str], capsys) -> object:
+    capsys.readouterr()
+    assert main(args) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+class World:
+    """One call on the embedded default: ``w(now, *args)`` runs a CLI command at that time."""
+
+    def __init__(self, tmp: Path, **overrides) -> None:
+        data = base_config(tmp)
+        for section, values in overrides.items():
+            data.setdefault(section, {}).update(values)
+        self.tmp = tmp
+        self.cfg = write_config(tmp, data)
+
+    def __call__(self, now: str, *args: str, code: int = 0) -> None:
+        assert main(["--config", str(self.cfg), "--now", now, *args]) == code
+
+    def json(self, capsys, now: str, *args: str):
+        capsys.readouterr()
+        self(now, *args)
+        return json.loads(capsys.readouterr().out)
+
+    def apply(self, *people: str) -> None:
+        for p in people:
+            deliver(self.tmp / "mail", f"s{p}", mails.survey(p, p.split("@")[0].title(), f"r-{p}"))
+        self("2022-03-01T12:00", "run", "--once")
+
+    def state(self, capsys, who: str) -> str:
+        return self.json(capsys, "2022-03-12T10:00", "show", who, "--json")["state"]
