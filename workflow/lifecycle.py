@@ -73,6 +73,9 @@ for _state in State:
 HOLDS_PLACE = frozenset({S.SELECTED, S.INVITED, S.CONFIRMED})
 # These have a calendar entry from us that a later change must update or cancel.
 HAS_CALENDAR_ENTRY = frozenset({S.INVITED, S.CONFIRMED})
+# States in which the applicant has left the process: mail queued for an earlier step that has
+# not gone out (a selection or invitation awaiting approval, a reminder) no longer applies.
+LEFT_PROCESS = frozenset({S.WITHDRAWN, S.DECLINED, S.REJECTED})
 
 
 def new_record(email: str, name: str | None, now: datetime) -> dict[str, Any]:

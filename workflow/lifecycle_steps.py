@@ -19,7 +19,7 @@ from . import ics, lifecycle, outbox
 from .answers import AUTO_GENERATED, AUTO_REPLIED, Answers
 from .config import Config
 from .errors import TransitionError, UsageError
-from .lifecycle import HAS_CALENDAR_ENTRY, HOLDS_PLACE, Flag, State
+from .lifecycle import HAS_CALENDAR_ENTRY, HOLDS_PLACE, LEFT_PROCESS, Flag, State
 from .store import Store
 
 ACTIONS = ("select", "waitlist", "reject", "invite", "withdraw")
@@ -123,6 +123,11 @@ class LifecycleSteps:
                 approval=approval, extra=extra or None,
             )
             change.mails = [queued.kind] if queued.kind else []
+            own = [queued.entry["key"]] if queued.entry else []
+        else:
+            own = []
+        if record["state"] in LEFT_PROCESS and before not in LEFT_PROCESS:
+            outbox.discard_open(self.store, record["email"], self.now, f"the applicant is {record['state']}", own)
         if held_place and record["state"] not in HOLDS_PLACE:
             promoted = self.promote_next()
             if promoted:

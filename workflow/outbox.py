@@ -24,7 +24,7 @@ import contextlib
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -145,6 +145,22 @@ def discard(store: Store, ids: Iterable[str | int], now: datetime, by: str) -> l
         entry["status"] = DISCARDED
         _note(entry, now, "discarded", by)
     return chosen
+
+
+def discard_open(
+    store: Store, applicant: str, now: datetime, why: str, keep: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """Mail to this applicant that has not gone out and no longer applies (they withdrew,
+    declined, were rejected or erased): discarded with the reason, except the keys in ``keep``
+    (the step's own confirmation, a calendar CANCEL). Uncertain mail may have gone out: kept."""
+    discarded = []
+    for entry in store.outbox:
+        if entry.get("applicant") == applicant and entry["status"] in (PENDING, AWAITING) and entry["key"] not in keep:
+            entry["status"] = DISCARDED
+            entry["last_error"] = f"no longer applicable: {why}"
+            _note(entry, now, f"discarded: {why}", "callflow")
+            discarded.append(entry)
+    return discarded
 
 
 def pending_count(store: Store) -> int:

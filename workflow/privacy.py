@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,13 +57,13 @@ def export(store: Store, email: str) -> dict[str, Any]:
 
 
 def erase(
-    config: Config, store: Store, email: str, now: datetime, by: str, *, deliver_pending: bool = False
+    config: Config, store: Store, email: str, now: datetime, by: str, *, deliver: Collection[str] = ()
 ) -> dict[str, Any]:
     """Erase one person's data, keeping a tombstone; returns the tombstone.
 
-    With ``deliver_pending`` (the person asked by mail), mail already queued to them — the
-    erasure confirmation, a calendar CANCEL — still goes out and is scrubbed once sent;
-    otherwise open mail to them is discarded.
+    The outbox keys in ``deliver`` (when the person asked by mail: the erasure confirmation, a
+    calendar CANCEL) still go out and are scrubbed once sent; other open mail to them is
+    discarded (a selection or an invitation awaiting approval no longer applies).
     """
     email = email.strip().lower()
     record = store.applicants.get(email)
@@ -91,6 +92,7 @@ def erase(
     # Short names ("Bo") would match inside other words; an address always can be matched.
     needles = [email, name] if len(name) >= 4 else [email]
     for entry in list(store.outbox):
+        owed = entry["key"] in deliver
         if email in entry["key"]:
             # Idempotency keys name their cause, often the address: keep them unique, not personal.
             old_key = entry["key"]
@@ -98,7 +100,7 @@ def erase(
             store.outbox.rekey(old_key, entry)
         if entry.get("to") == email or entry.get("applicant") == email:
             if entry["status"] in outbox.OPEN_STATES:
-                if deliver_pending:
+                if owed:
                     entry["erasure_of"] = key  # scrubbed by scrub_after_sending once it is out
                     continue
                 entry["status"] = outbox.DISCARDED
@@ -148,7 +150,11 @@ def erase_on_request(
     )
     if ack.kind:
         queued.append(ack.kind)
-    erase(config, store, record["email"], now, "mail", deliver_pending=True)
+    # What this request queued still goes out (the confirmation, the withdrawal's CANCEL); mail
+    # queued for earlier steps no longer applies.
+    owed = [e["key"] for e in store.outbox if e.get("applicant") == record["email"]
+            and e["status"] in outbox.OPEN_STATES and e["created"] == now.isoformat()]
+    erase(config, store, record["email"], now, "mail", deliver=owed)
     return queued
 
 

@@ -173,7 +173,7 @@ def test_approving_a_promotion_whose_applicant_moved_on_discards_it(tmp_path: Pa
     s.apply("withdraw", B)  # meanwhile, B withdrew
     s.approve(None)
     assert proposal["status"] == outbox.DISCARDED
-    assert proposal["last_error"] == "no longer applicable: the applicant's state changed"
+    assert proposal["last_error"] == "no longer applicable: the applicant is withdrawn"  # discarded when B withdrew
     assert store.applicants.get(B)["state"] == "withdrawn"
 
 

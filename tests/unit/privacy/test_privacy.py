@@ -126,7 +126,7 @@ def test_a_short_name_is_not_scrubbed_from_other_peoples_words(config: Config, s
 def test_mail_owed_to_a_person_who_asked_goes_out_then_is_scrubbed(config: Config, store: Store) -> None:
     applicant(store)
     owed = queue(store, f"erasure:{ANA}", ANA, applicant=ANA, context={"applicant": {"email": ANA}})
-    privacy.erase(config, store, ANA, T0, "mail", deliver_pending=True)
+    privacy.erase(config, store, ANA, T0, "mail", deliver=[f"erasure:{ANA}"])
     key = privacy.tombstone_key(config, ANA)
     assert owed["status"] == outbox.PENDING and owed["to"] == ANA and owed["erasure_of"] == key
     privacy.scrub_after_sending([owed])
