@@ -200,6 +200,7 @@ class Languages:
     # Spanish, Portuguese and Romanian; "veuillez" only French).
     word_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     always_read: frozenset[str] = frozenset()  # languages without frequent words: nothing tells them apart
+    weights_by_word: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
 
     def written_in(self, words: set[str]) -> frozenset[str] | None:
         """The languages a text's words are written in; None when too few words tell (a bare
@@ -212,10 +213,10 @@ class Languages:
         """
         if not self.word_weights:
             return None
-        scores = {
-            lang: sum(weight for word, weight in weights.items() if word in words)
-            for lang, weights in self.word_weights.items()
-        }
+        scores = dict.fromkeys(self.word_weights, 0.0)
+        for word in words & self.weights_by_word.keys():  # the mail's words, not every list
+            for lang, weight in self.weights_by_word[word]:
+                scores[lang] += weight
         best = max(scores.values())
         if best < MIN_LANGUAGE_EVIDENCE:
             return None
@@ -348,6 +349,9 @@ def load_languages(directory: Path) -> Languages:
         data.language: {w: 1.0 / listed[w] for w in data.common_words} for data, _ in files if data.common_words
     }
     languages.always_read = frozenset(data.language for data, _ in files if not data.common_words)
+    for lang, weights in languages.word_weights.items():
+        for word, weight in weights.items():
+            languages.weights_by_word.setdefault(word, []).append((lang, weight))
     return languages
 
 
