@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import base64
-import csv
 import email
 import email.policy
 import logging
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.paths import CORPUS
+from tests.paths import CORPUS, corpus_files_with_headers
 from workflow.classify import bounce_view, bounces
 from workflow.classify.bounces import BounceReport, detect_bounce
 
@@ -726,17 +725,7 @@ def test_fuzzed_reports_never_raise(chunks: list[bytes]) -> None:
 MIN_BOUNCE_RATE = 0.98
 
 
-def _labelled() -> list[tuple[str, str]]:
-    """(relative path, category) for every corpus file with headers."""
-    labels = CORPUS / "labels.tsv"
-    if not labels.is_file():
-        return []
-    with labels.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [(row["file"], row["category"]) for row in rows if row.get("body_only") == "no"]
-
-
-LABELLED = _labelled()
+LABELLED = corpus_files_with_headers()
 
 
 def test_the_sample_corpus_is_present() -> None:

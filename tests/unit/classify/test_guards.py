@@ -11,7 +11,6 @@ Three layers:
 
 from __future__ import annotations
 
-import csv
 import email
 import email.policy
 from email.message import EmailMessage, Message
@@ -21,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.paths import CORPUS
+from tests.paths import CORPUS, corpus_files_with_headers
 from workflow.classify.guards import RobotVerdict, is_out_of_office_subject, robot_verdict
 
 OWN = ("CFP@callflow.example.org", "noreply-not-us@callflow.example.org")
@@ -719,17 +718,7 @@ def test_fuzzed_mail_never_raises(chunks: list[bytes], policy: str) -> None:
 # --------------------------------------------------------------------------- #
 
 
-def _labelled() -> list[tuple[str, str]]:
-    """(relative path, category) for every corpus file with headers."""
-    labels = CORPUS / "labels.tsv"
-    if not labels.is_file():
-        return []
-    with labels.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    return [(row["file"], row["category"]) for row in rows if row.get("body_only") == "no"]
-
-
-LABELLED = _labelled()
+LABELLED = corpus_files_with_headers()
 
 
 def test_the_sample_corpus_is_present() -> None:

@@ -23,16 +23,6 @@ NOW = datetime(2022, 3, 1, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 ANA = "ana@example.net"
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def record_for(store: Store, email: str = ANA, name: str = "Ana Applicant") -> dict[str, Any]:
     return store.applicants.put(lifecycle.new_record(email, name, NOW))
 

@@ -30,16 +30,6 @@ AFTER_DEADLINE = datetime(2022, 3, 11, 9, 0, tzinfo=TZ)  # the survey closed at 
 ANA = "ana@example.net"
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def mail(sender: str = f"Ana Applicant <{ANA}>", subject: str = "Working group meeting",
          body: str = "I would like to take part.\n", **headers: str) -> ParsedMail:
     return parse(mails.build(sender, subject, body, **headers))

@@ -27,16 +27,6 @@ DECIDE = datetime(2022, 3, 12, 10, 0, tzinfo=TZ)  # after the survey closed (end
 A, B, C, D = "a@example.org", "b@example.org", "c@example.org", "d@example.org"
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def applied(store: Store, *people: str, at: datetime = T0) -> list[dict[str, Any]]:
     """Applications, one an hour from ``at`` in the order given."""
     records = []

@@ -27,11 +27,6 @@ def config(tmp_path: Path) -> Config:
     return make_config(tmp_path, digest={"time": "08:00"}, organisers=ORGANISERS)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def utc(day: int, hh: int, mm: int = 0) -> datetime:
     return datetime(2022, 3, day, hh, mm, tzinfo=UTC)
 

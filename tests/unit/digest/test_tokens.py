@@ -20,11 +20,6 @@ T0 = datetime(2022, 3, 1, 8, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 ORGANISER = "Anna Organiser <anna.organiser@example.org>"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def test_each_digest_gets_a_fresh_token_kept_in_the_state(store: Store) -> None:
     first, second = tokens.issue(store, T0), tokens.issue(store, T0)
     assert re.fullmatch(r"[0-9a-f]{20}", first) and first != second

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,11 +69,6 @@ def send(store: Store, transport: Recorder, now: datetime, per_hour: int | None 
         store, transport, render, outbox.journal_for(store), now, rate_per_minute=per_minute,
         max_attempts=5, retry_seconds=60, first_contact_per_hour=per_hour,
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
 
 
 def test_at_most_n_per_rolling_hour_the_rest_stay_pending(store: Store) -> None:

@@ -55,11 +55,6 @@ def rfc6868_decode(value: str) -> str:
     return re.sub(r"\^(.)", lambda m: {"n": "\n", "'": '"', "^": "^"}.get(m.group(1), m.group(0)), value)
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
 def test_request_has_method_prodid_timezone_and_one_vevent_per_session(config: Config) -> None:
     ics = request(config)
     cal = Calendar.from_ical(ics)

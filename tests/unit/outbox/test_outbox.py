@@ -67,11 +67,6 @@ def send(store: Store, transport: FakeTransport, now: datetime = T0, **limits: A
     return outbox.send_due(store, transport, render, outbox.journal_for(store), now, **options)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def status_of(store: Store, to: str) -> str:
     (entry,) = [e for e in store.outbox if e["to"] == to]
     return entry["status"]

@@ -27,16 +27,6 @@ T0 = datetime(2022, 3, 1, 12, 0, tzinfo=TZ)
 ANA = "ana.keller@example.net"
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
-
-
 def applicant(store: Store, email: str = ANA, name: str = "Ana Keller") -> dict[str, Any]:
     record = lifecycle.new_record(email, name, T0)
     lifecycle.transition(record, "application", T0, "survey")

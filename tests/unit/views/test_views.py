@@ -4,13 +4,9 @@ applicant lists, from a store seeded directly."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
-from tests.cfg import make_config
 from workflow import lifecycle, outbox, views
 from workflow.config import Config
 from workflow.handling import ATTENTION, PROCESSED, QUARANTINE
@@ -18,16 +14,6 @@ from workflow.lifecycle import State
 from workflow.store import Store
 
 T0 = datetime(2022, 3, 1, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return make_config(tmp_path)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "state.json")
 
 
 def person(store: Store, email: str, state: str | None, *flags: str, hours: int = 0) -> dict[str, Any]:
