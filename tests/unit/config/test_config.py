@@ -24,6 +24,18 @@ def test_shipped_config_describes_the_reference_meeting() -> None:
     assert (cfg.templates_dir / "ack_inquiry.txt.j2").is_file()
 
 
+def _load_error(tmp_path: Path, change) -> tuple[Path, str]:
+    """Write the base config with `change` applied; return its path and the one-line error it loads with."""
+    data = base_config(tmp_path)
+    change(data)
+    path = write_config(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    message = str(err.value)
+    assert "\n" not in message
+    return path, message
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -43,13 +55,7 @@ def test_shipped_config_describes_the_reference_meeting() -> None:
     ],
 )
 def test_config_errors_name_the_key(tmp_path: Path, change, expected: str) -> None:
-    data = base_config(tmp_path)
-    change(data)
-    path = write_config(tmp_path, data)
-    with pytest.raises(ConfigError) as err:
-        config_mod.load(path)
-    message = str(err.value)
-    assert "\n" not in message
+    path, message = _load_error(tmp_path, change)
     assert str(path) in message
     assert expected in message
 
@@ -88,34 +94,25 @@ def _renamed(where: tuple[str | int, ...], old: str, new: str):
     ],
 )
 def test_a_misspelt_key_is_named_with_the_key_it_was_meant_to_be(tmp_path: Path, change, expected: str) -> None:
-    data = base_config(tmp_path)
-    change(data)
-    path = write_config(tmp_path, data)
-    with pytest.raises(ConfigError) as err:
-        config_mod.load(path)
+    path, message = _load_error(tmp_path, change)
     # One problem, not two: the required key the typo was meant to be is not reported as missing.
-    assert str(err.value) == f"{path}: {expected}"
+    assert message == f"{path}: {expected}"
 
 
 def test_a_typo_is_preferred_over_other_problems_and_they_are_counted(tmp_path: Path) -> None:
-    data = base_config(tmp_path)
-    data["mailbox"]["poll_seconds"] = "often"
-    data["event"]["capacty"] = data["event"].pop("capacity")
-    path = write_config(tmp_path, data)
-    with pytest.raises(ConfigError) as err:
-        config_mod.load(path)
-    assert str(err.value) == (f"{path}: event.capacty: unknown key — did you mean 'capacity'? "
+    def change(data: dict) -> None:
+        data["mailbox"]["poll_seconds"] = "often"
+        data["event"]["capacty"] = data["event"].pop("capacity")
+
+    path, message = _load_error(tmp_path, change)
+    assert message == (f"{path}: event.capacty: unknown key — did you mean 'capacity'? "
                               "(and 1 more problem(s))")
 
 
 def test_an_unknown_key_like_no_other_is_just_unknown(tmp_path: Path) -> None:
-    data = base_config(tmp_path)
-    data["event"]["seats"] = data["event"].pop("capacity")
-    path = write_config(tmp_path, data)
-    with pytest.raises(ConfigError) as err:
-        config_mod.load(path)
+    path, message = _load_error(tmp_path, lambda d: d["event"].update(seats=d["event"].pop("capacity")))
     # Nothing close to "seats": both problems stand, in pydantic's order.
-    assert str(err.value) == f"{path}: event.capacity: required key is missing (and 1 more problem(s))"
+    assert message == f"{path}: event.capacity: required key is missing (and 1 more problem(s))"
 
 
 def _sessions(*spans: tuple[str, str]):
@@ -154,13 +151,7 @@ def _sessions(*spans: tuple[str, str]):
     ],
 )
 def test_a_config_must_describe_a_possible_call(tmp_path: Path, change, expected: str) -> None:
-    data = base_config(tmp_path)
-    change(data)
-    path = write_config(tmp_path, data)
-    with pytest.raises(ConfigError) as err:
-        config_mod.load(path)
-    message = str(err.value)
-    assert "\n" not in message
+    path, message = _load_error(tmp_path, change)
     assert message.startswith(f"{path}: {expected}")
 
 
