@@ -40,6 +40,11 @@ class Answer:
     def kind(self) -> str | None:
         return self.entry["kind"] if self.entry is not None else None
 
+    @property
+    def kinds(self) -> list[str]:
+        """The kind queued now, as the list of mail kinds callers report (empty when none)."""
+        return [self.entry["kind"]] if self.entry is not None else []
+
 
 class Answers:
     """Queues answers to applicants for one point in time."""

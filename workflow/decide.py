@@ -64,8 +64,7 @@ class Decider:
         """Queue one answer and note it in the decision; an address callflow does not write to
         on its own leaves the mail for a person."""
         answer = self.answers.queue(record, kind, key, context, **options)
-        if answer.kind:
-            decision.queued.append(answer.kind)
+        decision.queued.extend(answer.kinds)
         if answer.refused:
             if decision.disposition == PROCESSED:
                 decision.disposition = ATTENTION

@@ -122,7 +122,7 @@ class LifecycleSteps:
                 record, mail_kind, key, context, answering=answering, auto_submitted=auto,
                 approval=approval, extra=extra or None,
             )
-            change.mails = [queued.kind] if queued.kind else []
+            change.mails = queued.kinds
             own = [queued.entry["key"]] if queued.entry else []
         else:
             own = []
@@ -172,7 +172,7 @@ class LifecycleSteps:
                 auto_submitted=None, approval=True, extra={"on_approve": {"event": "promote"}},
             )
             lifecycle.add_history(record, self.now, "proposed", "first on the waitlist for a freed place", self.by)
-            return Change(record["email"], record["state"], record["state"], [queued.kind] if queued.kind else [],
+            return Change(record["email"], record["state"], record["state"], queued.kinds,
                           "promotion awaits approval")
         return None
 
@@ -236,7 +236,7 @@ class LifecycleSteps:
                 )
                 lifecycle.add_history(record, self.now, "update", "event details changed", "scheduler")
                 changes.append(Change(record["email"], record["state"], record["state"],
-                                      [queued.kind] if queued.kind else []))
+                                      queued.kinds))
         return changes
 
     def reminders(self) -> list[Change]:
