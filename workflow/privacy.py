@@ -141,6 +141,8 @@ def erase_on_request(
     """An applicant asked by mail to delete their data: withdraw (cancelling any calendar
     entry), confirm by mail, erase. Returns the mail kinds queued."""
     queued: list[str] = []
+    email = record["email"]
+    earlier = {e["key"] for e in store.outbox if e.get("applicant") == email}
     if record.get("state") in HAS_CALENDAR_ENTRY and lifecycle.can(record, "withdraw"):
         change = LifecycleSteps(config, store, now, "mail").answer(record, "withdraw", mail)
         if change:
@@ -148,13 +150,12 @@ def erase_on_request(
     ack = Answers(config, store, now).queue(
         record, "erasure_ack", f"erasure:{mail.key}", {}, answering=mail, approval=False
     )
-    if ack.kind:
-        queued.append(ack.kind)
+    queued.extend(ack.kinds)
     # What this request queued still goes out (the confirmation, the withdrawal's CANCEL); mail
     # queued for earlier steps no longer applies.
-    owed = [e["key"] for e in store.outbox if e.get("applicant") == record["email"]
-            and e["status"] in outbox.OPEN_STATES and e["created"] == now.isoformat()]
-    erase(config, store, record["email"], now, "mail", deliver=owed)
+    owed = [e["key"] for e in store.outbox if e.get("applicant") == email
+            and e["status"] in outbox.OPEN_STATES and e["key"] not in earlier]
+    erase(config, store, email, now, "mail", deliver=owed)
     return queued
 
 

@@ -46,3 +46,18 @@ def test_an_invitation_awaiting_approval_is_not_sent_after_the_withdrawal(tmp_pa
     LifecycleSteps(config, store, T0 + timedelta(days=2), "anna").approve(None)  # outbox approve --all
     kinds = sorted(e["kind"] for e in outbox.due(store, T0 + timedelta(days=2)))
     assert "invitation" not in kinds
+
+
+def test_an_erasure_in_the_same_pass_as_a_selection_does_not_deliver_the_selection(tmp_path: Path) -> None:
+    # One pass has one clock: the organiser's "select" and the applicant's erasure request may be
+    # handled at the same moment. Only what the request itself queued still goes out.
+    config = make_config(tmp_path)
+    store = Store(tmp_path / "state.json")
+    record = lifecycle.new_record(ANA, "Ana Keller", T0)
+    lifecycle.transition(record, "application", T0, "survey")
+    store.applicants.put(record)
+    LifecycleSteps(config, store, T0, "anna").apply("select", ANA)  # the selection awaits approval
+    request = parse(mails.build(f"Ana <{ANA}>", "My data", "Please delete my data.\n"))
+    privacy.erase_on_request(config, store, record, T0, request)
+    LifecycleSteps(config, store, T0, "anna").approve(None)  # outbox approve --all
+    assert [e["kind"] for e in outbox.due(store, T0)] == ["erasure_ack"]
