@@ -161,7 +161,6 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         return 1 if report.failed else 0
     with store.locked():
         if args.action == "approve":
-
             if not args.all and not args.ids:
                 raise UsageError("outbox approve: name IDs or use --all")
             done = LifecycleSteps(rt.config, store, rt.now, "organiser").approve(None if args.all else args.ids)
@@ -204,7 +203,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _check_mailbox(cfg: Config) -> str:
     if cfg.mailbox.backend == "maildir":
-
         MaildirIntake(cfg.mailbox).open({})
         return f"Maildir {cfg.mailbox.path}"
 
@@ -225,7 +223,6 @@ def _check_mailbox(cfg: Config) -> str:
 
 def _check_smtp(cfg: Config) -> str:
     if cfg.smtp.backend == "maildir":
-
         MaildirTransport(cfg.smtp.path)  # type: ignore[arg-type]
         return f"Maildir {cfg.smtp.path}"
 
@@ -268,7 +265,6 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-
     rt = runtime(args)
     with rt.store.locked():
         life = LifecycleSteps(rt.config, rt.store, rt.now, args.by or "organiser")
@@ -280,7 +276,6 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-
     rt = runtime(args)
     with rt.store.locked():
         report = import_export(rt.config, rt.store, Path(args.file), rt.now, acknowledge=not args.no_ack)
@@ -297,7 +292,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-
     rt = runtime(args)
     if args.send:
         with rt.store.locked():
@@ -321,14 +315,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-
     rt = runtime(args)
     print_json(export(rt.store, args.email))
     return 0
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-
     rt = runtime(args)
     with rt.store.locked():
         erase(rt.config, rt.store, args.email, rt.now, args.by or "organiser")
@@ -339,12 +331,10 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-
     return run_demo(args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-
     if args.directory is None and args.config:
         # init writes a config, it does not read one: the file goes where DIR says.
         raise UsageError(f"init: writes DIR/config.yaml; name the directory (callflow init "

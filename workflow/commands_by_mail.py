@@ -47,7 +47,6 @@ MAX_REJECTED_KEPT = 200
 
 ADDRESS_VERBS = ("select", "waitlist", "reject", "withdraw")
 VERBS = (*ADDRESS_VERBS, "invite", "approve", "done", "erase", "status", "help")
-# Verbs that change the state: their lines run against a snapshot so a failure undoes them.
 
 HELP: list[tuple[str, str]] = [
     ("select ADDR…", "select applicants (not beyond capacity)"),

@@ -67,18 +67,17 @@ class MaildirTransport:
             with contextlib.suppress(OSError):
                 if any(mark in name for name in os.listdir(self.path / sub)):
                     return True
-        with contextlib.suppress(OSError):
-            for name in os.listdir(self.path / "tmp"):
-                if mark in name:
-                    with contextlib.suppress(OSError):
-                        (self.path / "tmp" / name).unlink()
+        self._remove_from_tmp(mark)
         return False
 
     def tidy(self) -> None:
         """Files of ours left in ``tmp/`` by an interrupted send were never delivered."""
+        self._remove_from_tmp(_MARK)
+
+    def _remove_from_tmp(self, mark: str) -> None:
         with contextlib.suppress(OSError):
             for name in os.listdir(self.path / "tmp"):
-                if _MARK in name:
+                if mark in name:
                     with contextlib.suppress(OSError):
                         (self.path / "tmp" / name).unlink()
 
