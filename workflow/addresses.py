@@ -19,6 +19,16 @@ from email.utils import getaddresses
 _SIMPLE = re.compile(r"^\s*(?:([^<>\",;:()@]*?)\s*<([^<>\s\",;:()]+@[^<>\s\",;:()]+)>|([^<>\s\",;:()]+@[^<>\s\",;:()]+))\s*$")
 
 
+# Two From addresses (or headers) is the classic way to show one address to the reader and have
+# another one checked: whatever vouches for "the sender" does not say which one.
+AMBIGUOUS_SENDER = "ambiguous sender (several From addresses)"
+
+
+def several_senders(from_values: list[str]) -> bool:
+    """The From header values name more than one address."""
+    return len(address_pairs(from_values)) > 1
+
+
 def address_pairs(values: list[str]) -> list[tuple[str, str]]:
     """``(display name, address)`` pairs from header values; never raises.
 

@@ -205,14 +205,13 @@ def _subject_domain(result: AuthResult) -> str:
     return _signing_domain(result)
 
 
-def _passes_for(result: AuthResult, sender_domain: str) -> bool:
+def _passes_for(result: AuthResult, about: str, sender_domain: str) -> bool:
+    """A DKIM or DMARC pass, about (``_subject_domain``) the sender's domain."""
     if result.result != PASS:
         return False
     if result.method == "dkim":
-        return dkim_aligned(_signing_domain(result), sender_domain)
-    if result.method == "dmarc":
-        return domain_of(result.props.get("header.from", "")) == sender_domain
-    return False
+        return dkim_aligned(about, sender_domain)
+    return about == sender_domain
 
 
 def verify(header_values: Iterable[str], sender: str, trusted_ids: Iterable[str]) -> Verdict:
@@ -240,7 +239,7 @@ def verify(header_values: Iterable[str], sender: str, trusted_ids: Iterable[str]
             if result.method not in ("dkim", "dmarc"):
                 continue
             about = _subject_domain(result)
-            if _passes_for(result, sender_domain):
+            if _passes_for(result, about, sender_domain):
                 return Verdict(True, f"{result.method}={result.result} for {about} ({authserv_id})")
             said = f"{result.method}={result.result}" + (f" for {about}" if about else "")
             if said not in seen:

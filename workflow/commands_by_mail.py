@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from . import authresults, outbox, tokens, views
-from .addresses import address_pairs
+from .addresses import AMBIGUOUS_SENDER, several_senders
 from .answers import AUTO_REPLIED
 from .classify import guards
 from .config import Config
@@ -149,11 +149,8 @@ def authenticated(config: Config, mail: ParsedMail) -> bool:
 
 def authorise(config: Config, store: Store, mail: ParsedMail, now: datetime) -> tuple[bool, str]:
     """(accepted, reason): every check must pass; the reason names the first that failed."""
-    senders = address_pairs(mail.header_all("From"))
-    if len(senders) > 1:
-        # Two From addresses (or headers) is the classic way to show one address to the
-        # reader and have another one checked.
-        return False, "ambiguous sender (several From addresses)"
+    if several_senders(mail.header_all("From")):
+        return False, AMBIGUOUS_SENDER
     if not mail.from_addr or mail.from_addr not in config.organiser_addresses:
         return False, "sender is not an organiser"
     verdict = guards.robot_verdict(mail.message, own_addresses=config.own_addresses)

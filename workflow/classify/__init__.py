@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import authresults
-from ..addresses import address_pairs, unanswerable
+from ..addresses import AMBIGUOUS_SENDER, several_senders, unanswerable
 from ..parse import ParsedMail
 from . import bounces, feedback, guards, intents, itip, rules, survey
 from .language import Languages, languages_in, shipped_languages
@@ -86,14 +86,13 @@ class ClassifyContext:
     trusted_authserv_ids: frozenset[str] = frozenset()  # whose Authentication-Results are believed
     languages: Languages = field(default_factory=shipped_languages)  # intent cues, per language
 
-    @property
-    def own_domains(self) -> set[str]:
-        return {a.rpartition("@")[2] for a in self.own_addresses}
+    own_domains: frozenset[str] = frozenset()  # our own domains (Config.own_domains)
 
     @classmethod
     def from_config(cls, config: Any, rules_dir: Path | None = None) -> ClassifyContext:
         return cls(
             own_addresses=set(config.own_addresses),
+            own_domains=frozenset(config.own_domains),
             organisers=set(config.organiser_addresses),
             survey_senders=set(config.survey.senders),
             survey_labels=survey.build_label_index(config.survey.fields),
@@ -300,9 +299,8 @@ def _sender_authentication(mail: ParsedMail, ctx: ClassifyContext) -> authresult
     verdict = authresults.verify(
         mail.header_all("Authentication-Results"), mail.from_addr, ctx.trusted_authserv_ids
     )
-    if verdict.passed and len(address_pairs(mail.header_all("From"))) > 1:
-        # Several From addresses: one is shown to the reader, another may be the one checked.
-        return authresults.Verdict(False, "ambiguous sender (several From addresses)")
+    if verdict.passed and several_senders(mail.header_all("From")):
+        return authresults.Verdict(False, AMBIGUOUS_SENDER)
     return verdict
 
 

@@ -18,7 +18,16 @@ from email.utils import getaddresses
 from enum import Enum
 from functools import cached_property
 
-from .mimeparts import MAX_TEXT, content_type, decode_words, own_parts, own_text, part_text, raw_header
+from .mimeparts import (
+    MAX_TEXT,
+    ORIGINAL_HEADER_TYPES,
+    content_type,
+    decode_words,
+    own_parts,
+    own_text,
+    part_text,
+    raw_header,
+)
 from .robot_cues import hints_at_bounce, mail_system_sender
 
 log = logging.getLogger(__name__)
@@ -120,9 +129,6 @@ _REPORT_PART_TYPES = frozenset(
     {"message/delivery-status", "message/global-delivery-status", "text/rfc822-headers"}
 )
 _ORIGINAL_PART_TYPES = frozenset({"message/rfc822", "message/global"})
-_ORIGINAL_HEADER_TYPES = frozenset(
-    {"text/rfc822-headers", "message/global-headers", "message/rfc822-headers"}
-)
 DSN_PART_TYPES = frozenset({"message/delivery-status", "message/global-delivery-status"})
 
 
@@ -176,6 +182,11 @@ class BounceView:
     @cached_property
     def content_type(self) -> str:
         return content_type(self.msg)
+
+    @cached_property
+    def dsn_parts(self) -> list[Message]:
+        """The machine-readable delivery-status parts (RFC 3464, RFC 6533)."""
+        return [p for p in self.parts if content_type(p) in DSN_PART_TYPES]
 
     @cached_property
     def report_type(self) -> str:
@@ -270,7 +281,7 @@ class BounceView:
                 payload = part.get_payload()
                 if isinstance(payload, list) and payload and isinstance(payload[0], Message):
                     return payload[0]
-            elif ctype in _ORIGINAL_HEADER_TYPES:
+            elif ctype in ORIGINAL_HEADER_TYPES:
                 return _parse_headers(part_text(part))
         copied = self._split[1]
         if copied is None:

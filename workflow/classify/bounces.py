@@ -33,7 +33,6 @@ from flufl.bounce import all_failures
 
 from .bounce_view import (
     ADDR_IN_TEXT,
-    DSN_PART_TYPES,
     ENHANCED_STATUS,
     ROLE_LOCAL_PART,
     TEMPORARY_WORDS,
@@ -44,7 +43,7 @@ from .bounce_view import (
     status_from_text,
     unique,
 )
-from .mimeparts import content_type, raw_header
+from .mimeparts import raw_header
 from .robot_cues import says_delivery_failed
 
 log = logging.getLogger(__name__)
@@ -270,8 +269,7 @@ def _dsn_part_text(part: Message) -> str:
 
 def _detect_dsn(view: BounceView) -> BounceReport | _NotABounce | None:
     records: list[_RecipientRecord] = []
-    dsn_parts = [p for p in view.parts if content_type(p) in DSN_PART_TYPES]
-    for part in dsn_parts:
+    for part in view.dsn_parts:
         found: list[_RecipientRecord] = []
         payload = part.get_payload()
         if isinstance(payload, list):
@@ -283,7 +281,7 @@ def _detect_dsn(view: BounceView) -> BounceReport | _NotABounce | None:
             # Broken part (encoded, text/plain-ish, glued blocks): read its raw text instead.
             found = _parse_dsn_fields(_dsn_part_text(part))
         records.extend(found)
-    if not dsn_parts and view.content_type == "multipart/report" and view.report_type == "delivery-status":
+    if not view.dsn_parts and view.content_type == "multipart/report" and view.report_type == "delivery-status":
         # The MIME structure is broken (typically a boundary that never occurs), so the whole body is
         # one opaque string; the DSN fields are still in there.
         body = view.msg.get_payload()
@@ -416,7 +414,7 @@ def _detect_heuristic(view: BounceView) -> BounceReport | _NotABounce | None:
     status_text = (
         notice
         + "\n"
-        + "\n".join(_dsn_part_text(p) for p in view.parts if content_type(p) in DSN_PART_TYPES)
+        + "\n".join(_dsn_part_text(p) for p in view.dsn_parts)
     )
     status, status_class = status_from_text(status_text)
     # Returned mail is final even with a 4.x.x status (the MTA gave up); only a notice that the

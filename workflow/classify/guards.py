@@ -211,11 +211,11 @@ def _bounce_stage(msg: Message) -> RobotVerdict | None:
             "bounce_sender", "X-Failed-Recipients present (Exim bounce)", "X-Failed-Recipients"
         )
 
-    for header, name, addr in _senders(msg):
-        if mail_system_sender(_local_part(addr), name) is not MailSystem.ROLE:
-            continue
-        evidence = delivery_evidence(msg)
+    role = next(((h, n, a) for h, n, a in _senders(msg) if mail_system_sender(_local_part(a), n) is MailSystem.ROLE), None)
+    if role is not None:
+        evidence = delivery_evidence(msg)  # about the mail, whichever sender header names the role
         if evidence:
+            header, name, addr = role
             who = addr or name.strip()
             return RobotVerdict("bounce_sender", f"{header} is the mail system ({who}) and {evidence}", header)
 
@@ -398,10 +398,9 @@ def _automated_stage(msg: Message) -> RobotVerdict | None:
             "X-MS-Exchange-Generated-Message-Source",
         )
 
-    for header in ("From", "Return-Path", "Sender"):
-        for _name, addr in header_addresses(msg, header):
-            if _NOREPLY.match(_local_part(addr)):
-                return RobotVerdict("automated", f"{header} is a no-reply address ({addr})", header)
+    for header, _name, addr in _senders(msg):
+        if _NOREPLY.match(_local_part(addr)):
+            return RobotVerdict("automated", f"{header} is a no-reply address ({addr})", header)
 
     # X-Loop is added by automatic processors only (procmail/SmartList, ticket
     # systems, vacation programs) to stop loops - a person's client never sets it.

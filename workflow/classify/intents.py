@@ -73,9 +73,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .language import CompiledCue, Languages, alternatives, compile_pattern, shipped_languages
-from .sentences import NON_WORD, SentencePreparer, Sentences, fold
+from .sentences import NON_WORD, SentencePreparer, Sentences
 
-__all__ = ["INTENTS", "IntentReader", "IntentResult", "TextReading", "detect_intent", "fold", "reader_for"]
+__all__ = ["INTENTS", "IntentReader", "IntentResult", "TextReading", "detect_intent", "reader_for"]
 
 INTENTS = ("confirm", "decline", "withdraw", "question", "erasure", "interest", "none")
 
@@ -146,10 +146,6 @@ class TextReading:
     subject_hits: tuple[_Hit, ...]
 
 
-def _words_rx(items: list[str]) -> str:
-    return alternatives(items)
-
-
 class IntentReader:
     """Reads intents with the tables of a set of language files, compiled once."""
 
@@ -186,17 +182,21 @@ class IntentReader:
         self.stems = stems
         self.stem_lengths = sorted({len(stem) for stem in stems})
 
+        def every_language(get, default: re.Pattern[str]) -> dict[str, re.Pattern[str]]:
+            found = per_language(get)
+            return {c: found.get(c, default) for c in codes}
+
         # Negation, clauses, conditions, desire, obligation (per language).
         never = re.compile(r"(?!)")
-        self.neg_in = {c: per_language(lambda f: f.negation.inside).get(c, never) for c in codes}
-        self.neg_before = {c: per_language(lambda f: f.negation.before).get(c, never) for c in codes}
+        self.neg_in = every_language(lambda f: f.negation.inside, never)
+        self.neg_before = every_language(lambda f: f.negation.before, never)
         self.neg_after = per_language(lambda f: f.negation.after)
         self.neg_before_chars = {f.language: f.negation.before_window for f in files}
         self.drop_neg_chars = {f.language: f.negation.drop_window for f in files}
-        self.bound = {c: per_language(lambda f: f.clause_boundary).get(c, _QBOUND_PUNCT) for c in codes}
-        self.cond_before = {c: per_language(lambda f: f.conditions.before).get(c, never) for c in codes}
-        self.cond_after = {c: per_language(lambda f: f.conditions.after).get(c, never) for c in codes}
-        self.desire = {c: per_language(lambda f: f.desire).get(c, never) for c in codes}
+        self.bound = every_language(lambda f: f.clause_boundary, _QBOUND_PUNCT)
+        self.cond_before = every_language(lambda f: f.conditions.before, never)
+        self.cond_after = every_language(lambda f: f.conditions.after, never)
+        self.desire = every_language(lambda f: f.desire, never)
         self.obligation = per_language(lambda f: f.obligation)
         self.qbound_words = combined([w for f in files for w in f.question_clause_words])
         self.qbound_gate = frozenset(w for f in files for w in f.question_clause_words)
@@ -523,20 +523,19 @@ class IntentReader:
         body_actions = {h.intent for h in hits} & _ACTIONS
         if text_reading.subject_hits:
             sub_hits = [replace(h) for h in text_reading.subject_hits]
-            if sub_hits:
-                cues.extend(h.cue for h in sub_hits)
-                sub_actions = {h.intent for h in sub_hits} & _ACTIONS
-                if body_actions:
-                    if sub_actions and not (
-                        sub_actions <= body_actions or (sub_actions | body_actions) <= _NEGATIVE
-                    ):
-                        attention.append("subject-disagrees")
-                else:
-                    for h in sub_hits:
-                        if h.intent in _ACTIONS or (not hits and not reading.questions):
-                            hits.append(h)
-                            if h.intent == "decline":
-                                attention.append("decline-from-subject")
+            cues.extend(h.cue for h in sub_hits)
+            sub_actions = {h.intent for h in sub_hits} & _ACTIONS
+            if body_actions:
+                if sub_actions and not (
+                    sub_actions <= body_actions or (sub_actions | body_actions) <= _NEGATIVE
+                ):
+                    attention.append("subject-disagrees")
+            else:
+                for h in sub_hits:
+                    if h.intent in _ACTIONS or (not hits and not reading.questions):
+                        hits.append(h)
+                        if h.intent == "decline":
+                            attention.append("decline-from-subject")
 
         questions = reading.questions + [(h.pos, h.lang or None) for h in hits if h.intent == "question"]
         hits = [h for h in hits if h.intent != "question"]

@@ -25,7 +25,7 @@ MAX_PARTS = 200  # a report has a handful of parts; stop walking pathological tr
 MAX_TEXT = 200_000  # notices are short; this bounds regex time on huge bodies
 
 # What a notice's own text is made of: its text parts except the returned original's headers.
-_ORIGINAL_HEADER_TYPES = frozenset({"text/rfc822-headers", "message/global-headers", "message/rfc822-headers"})
+ORIGINAL_HEADER_TYPES = frozenset({"text/rfc822-headers", "message/global-headers", "message/rfc822-headers"})
 
 
 def raw_header(msg: Message, name: str) -> str:
@@ -35,14 +35,18 @@ def raw_header(msg: Message, name: str) -> str:
     ``get_content_type()`` re-parses the header through the header registry (~0.1 ms a time);
     the raw value is all the cheap checks need.
     """
-    wanted = name.lower()
+    value = _first_raw(msg, name)
+    return "" if value is None else str(value)
+
+
+def _first_raw(msg: Message, name: str) -> object | None:
+    """The first ``name`` header's raw value from the message's header index, or None."""
     try:
-        for key, value in msg.raw_items():
-            if key.lower() == wanted:
-                return str(value)
+        pairs = header_index(msg).get(name.lower())
     except Exception:  # noqa: BLE001 - unreadable headers count as absent
         log.debug("unreadable %s header", name, exc_info=True)
-    return ""
+        return None
+    return pairs[0][1] if pairs else None
 
 
 def content_type(part: Message) -> str:
@@ -121,7 +125,7 @@ def _own_text(msg: Message) -> str:
         broken_multipart = ctype.startswith("multipart/") and not part.is_multipart()
         if not ctype.startswith("text/") and not broken_multipart:
             continue
-        if ctype in _ORIGINAL_HEADER_TYPES:
+        if ctype in ORIGINAL_HEADER_TYPES:
             continue
         if part is not msg and part.get_content_disposition() == "attachment":
             continue
@@ -227,18 +231,17 @@ def decoded_subject(msg: Message) -> str:
 
 def redecoded_header(msg: Message, name: str) -> str | None:
     """The first ``name`` header re-decoded from the bytes the parser kept."""
-    try:
-        for key, value in msg.raw_items():
-            if key.casefold() != name.casefold() or not isinstance(value, str):
-                continue
-            data = value.encode("ascii", "surrogateescape")
-            try:
-                return data.decode("utf-8")
-            except UnicodeDecodeError:
-                return data.decode("latin-1")
-    except Exception:
+    value = _first_raw(msg, name)
+    if not isinstance(value, str):
         return None
-    return None
+    try:
+        data = value.encode("ascii", "surrogateescape")
+    except UnicodeEncodeError:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def header_addresses(msg: Message, name: str) -> list[tuple[str, str]]:

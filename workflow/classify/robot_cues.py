@@ -27,11 +27,10 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from functools import lru_cache
 
-from .cue_matching import TAG_PREFIX, Phrases, fold, name_form, strip_marks
+from .cue_matching import TAG_PREFIX, Phrases, fold, language_at_start, name_form, strip_marks
 
 __all__ = [
     "MailSystem",
-    "fold",
     "hints_at_bounce",
     "is_bounce_subject",
     "is_out_of_office_subject",
@@ -157,15 +156,10 @@ def is_out_of_office_subject(subject: str) -> str | None:
         folded = fold(subject)
     except Exception:
         return None
-    candidates = [folded]
-    untagged = TAG_PREFIX.sub("", folded, count=1)
-    if untagged != folded:
-        candidates.append(untagged)
-    for text in candidates:
-        for table in (_STRONG_RE, _WEAK_RE):
-            for lang, pattern in table:
-                if pattern.match(text):
-                    return lang
+    for text in dict.fromkeys((folded, TAG_PREFIX.sub("", folded, count=1))):
+        lang = language_at_start(_STRONG_RE, text) or language_at_start(_WEAK_RE, text)
+        if lang:
+            return lang
     return None
 
 
