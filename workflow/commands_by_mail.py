@@ -238,7 +238,7 @@ class _Runner:
 
     # -- describing what happened ---------------------------------------------------------
     def _new_mail(self, seq: int) -> list[dict[str, Any]]:
-        return sorted((e for e in self.store.outbox if e["id"] > seq), key=lambda e: e["id"])
+        return sorted(self.store.outbox.matching(lambda e: e["id"] > seq), key=lambda e: e["id"])
 
     def _describe_mail(self, entries: list[dict[str, Any]], only: str | None) -> str:
         parts = []

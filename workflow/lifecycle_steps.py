@@ -51,20 +51,19 @@ class LifecycleSteps:
 
     # -- capacity -----------------------------------------------------------------------
     def places_taken(self) -> int:
-        return sum(1 for r in self.store.applicants if r.get("state") in HOLDS_PLACE)
+        return sum(1 for _ in self.store.applicants.matching(lambda r: r.get("state") in HOLDS_PLACE))
 
     def open_proposals(self) -> list[dict[str, Any]]:
-        return [
-            e for e in self.store.outbox
-            if e.get("on_approve") and e["status"] in (outbox.AWAITING, outbox.PENDING)
+        return list(self.store.outbox.matching(
+            lambda e: bool(e.get("on_approve")) and e["status"] in (outbox.AWAITING, outbox.PENDING)
             and not e.get("approved_at")
-        ]
+        ))
 
     def places_left(self) -> int:
         return self.config.event.capacity - self.places_taken() - len(self.open_proposals())
 
     def waitlist(self) -> list[dict[str, Any]]:
-        rows = [r for r in self.store.applicants if r.get("state") == State.WAITLISTED.value]
+        rows = list(self.store.applicants.matching(lambda r: r.get("state") == State.WAITLISTED.value))
         return sorted(rows, key=lambda r: (r.get("applied_at") or r.get("created") or "", r["email"]))
 
     # -- steps ----------------------------------------------------------------------------
@@ -152,7 +151,7 @@ class LifecycleSteps:
         return Change(record["email"], record.get("state"), record.get("state"), note="attention cleared")
 
     def invite_selected(self) -> list[Change]:
-        chosen = [r for r in self.store.applicants if r.get("state") == State.SELECTED.value]
+        chosen = list(self.store.applicants.matching(lambda r: r.get("state") == State.SELECTED.value))
         chosen.sort(key=lambda r: (r.get("applied_at") or "", r["email"]))
         return [self._step(r, "invite") for r in chosen]
 

@@ -114,16 +114,15 @@ def _note(entry: dict[str, Any], now: datetime, event: str, by: str) -> None:
 
 
 def find(store: Store, ident: str | int) -> dict[str, Any]:
-    for entry in store.outbox:
-        if str(entry["id"]) == str(ident):
-            return entry
+    for entry in store.outbox.matching(lambda e: str(e["id"]) == str(ident)):
+        return entry
     raise UsageError(f"outbox: no entry with id {ident}")
 
 
 def approve(store: Store, ids: Iterable[str | int] | None, now: datetime, by: str) -> list[dict[str, Any]]:
     """Release mail awaiting approval (or an uncertain one, deliberately, for a resend)."""
     if ids is None:
-        chosen = [e for e in store.outbox if e["status"] == AWAITING]
+        chosen = list(store.outbox.matching(lambda e: e["status"] == AWAITING))
     else:
         chosen = [find(store, i) for i in ids]
     for entry in chosen:
@@ -154,12 +153,13 @@ def discard_open(
     declined, were rejected or erased): discarded with the reason, except the keys in ``keep``
     (the step's own confirmation, a calendar CANCEL). Uncertain mail may have gone out: kept."""
     discarded = []
-    for entry in store.outbox:
-        if entry.get("applicant") == applicant and entry["status"] in (PENDING, AWAITING) and entry["key"] not in keep:
-            entry["status"] = DISCARDED
-            entry["last_error"] = f"no longer applicable: {why}"
-            _note(entry, now, f"discarded: {why}", "callflow")
-            discarded.append(entry)
+    for entry in store.outbox.matching(
+        lambda e: e.get("applicant") == applicant and e["status"] in (PENDING, AWAITING) and e["key"] not in keep
+    ):
+        entry["status"] = DISCARDED
+        entry["last_error"] = f"no longer applicable: {why}"
+        _note(entry, now, f"discarded: {why}", "callflow")
+        discarded.append(entry)
     return discarded
 
 

@@ -142,7 +142,7 @@ def erase_on_request(
     entry), confirm by mail, erase. Returns the mail kinds queued."""
     queued: list[str] = []
     email = record["email"]
-    earlier = {e["key"] for e in store.outbox if e.get("applicant") == email}
+    earlier = {e["key"] for e in store.outbox.matching(lambda e: e.get("applicant") == email)}
     if record.get("state") in HAS_CALENDAR_ENTRY and lifecycle.can(record, "withdraw"):
         change = LifecycleSteps(config, store, now, "mail").answer(record, "withdraw", mail)
         if change:
@@ -153,8 +153,9 @@ def erase_on_request(
     queued.extend(ack.kinds)
     # What this request queued still goes out (the confirmation, the withdrawal's CANCEL); mail
     # queued for earlier steps no longer applies.
-    owed = [e["key"] for e in store.outbox if e.get("applicant") == email
-            and e["status"] in outbox.OPEN_STATES and e["key"] not in earlier]
+    owed = [e["key"] for e in store.outbox.matching(
+        lambda e: e.get("applicant") == email and e["status"] in outbox.OPEN_STATES and e["key"] not in earlier
+    )]
     erase(config, store, email, now, "mail", deliver=owed)
     return queued
 

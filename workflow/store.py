@@ -16,7 +16,7 @@ import copy
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,19 @@ class Table:
         for doc_id in list(self.docs):
             self._touch(doc_id)
             yield self.docs[doc_id]
+
+    def matching(self, wanted: Callable[[dict[str, Any]], bool]) -> Iterator[dict[str, Any]]:
+        """The documents for which ``wanted`` holds (``wanted`` only reads).
+
+        Inside a savepoint only the documents handed out are copied: looking through a large
+        table for a few (the places taken, one person's mail) costs no copies of the rest,
+        where iterating the whole table would copy every document.
+        """
+        for doc_id in list(self.docs):
+            doc = self.docs.get(doc_id)
+            if doc is not None and wanted(doc):
+                self._touch(doc_id)
+                yield doc
 
     def __len__(self) -> int:
         return len(self.docs)

@@ -155,3 +155,16 @@ def test_outside_a_savepoint_nothing_is_copied(tmp_path: Path) -> None:
     record = store.applicants.get("a@example.org")
     assert store.applicants.get("a@example.org") is record
     assert all(not t._savepoints for t in (store.applicants, store.outbox, store.messages))
+
+
+def test_documents_found_by_matching_are_restored_and_only_they_are_copied(tmp_path: Path) -> None:
+    store = _filled(tmp_path)
+    store.applicants.put({"email": "b@example.org", "state": "selected", "history": []})
+    with pytest.raises(RuntimeError), store.savepoint():
+        found = list(store.applicants.matching(lambda r: r["state"] == "selected"))
+        assert [r["email"] for r in found] == ["b@example.org"]
+        # Looking through the table copied only the document handed out.
+        assert list(store.applicants._savepoints[-1][0]) == [store.applicants._index["b@example.org"]]
+        found[0]["state"] = "invited"
+        raise RuntimeError("handling failed")
+    assert store.applicants.get("b@example.org")["state"] == "selected"
