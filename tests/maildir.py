@@ -21,18 +21,17 @@ def deliver(inbox: Path, name: str, raw: bytes) -> None:
 
 
 def outgoing(tmp: Path) -> list[email.message.EmailMessage]:
-    """The mail callflow wrote to the outgoing Maildir, by file name."""
+    """The mail callflow wrote to the outgoing Maildir (``tmp/outgoing``), in the order it was
+    written: the Maildir transport starts each file name with the time it wrote it, in nanoseconds."""
     new = tmp / "outgoing" / "new"
     if not new.is_dir():
         return []
     return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in sorted(new.iterdir())]
 
 
-def sent(tmp: Path) -> list[email.message.EmailMessage]:
-    """The mail callflow wrote to the outgoing Maildir, in the order it was written."""
-    new = tmp / "outgoing" / "new"
-    files = sorted(new.iterdir(), key=lambda p: p.stat().st_mtime_ns) if new.is_dir() else []
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default) for p in files]
+def recipients(tmp: Path) -> list[str]:
+    """The address each mail in the outgoing Maildir went to, in the order they were written."""
+    return [m["To"].addresses[0].addr_spec for m in outgoing(tmp)]
 
 
 def cli_json(args: list[str], capsys) -> object:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import email
-from email import policy
 from pathlib import Path
 
+from tests.maildir import outgoing
 from tests.paths import REPO
 from workflow import config as config_mod
 from workflow.cli import main
@@ -25,8 +24,7 @@ def test_demo_tours_the_pipeline_and_leaves_nothing_behind(tmp_path: Path, capsy
     # queued; four mails sent — those two answers and one digest per organiser.
     assert ("read 5 mails (1 of them a second delivery, acted on once); queued 2 answers; "
             "sent 4 mails: 2 answers and 2 digests (one per organiser).") in out
-    sent = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in (keep / "outgoing" / "new").iterdir()]
+    sent = outgoing(keep)
     digests = [m for m in sent if str(m["Subject"]).startswith("Digest")]
     assert len(sent) == 4 and len(digests) == 2
     assert sorted(m["To"].addresses[0].addr_spec for m in digests) == [

@@ -5,16 +5,14 @@ On the embedded default; the same through real servers is in tests/e2e/test_host
 
 from __future__ import annotations
 
-import email
 import os
 from datetime import datetime
-from email import policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.maildir import deliver, outgoing
+from tests.maildir import deliver, outgoing, recipients
 from workflow import tokens
 from workflow.cli import main
 from workflow.config import load
@@ -46,7 +44,7 @@ def test_unanswerable_senders_are_recorded_and_left_for_a_person(tmp_path: Path,
     deliver(inbox, "9.ok", mails.inquiry("Maria <maria@example.net>", question=False))
     _run(cfg)
 
-    assert [m["To"].addresses[0].addr_spec for m in outgoing(tmp_path)] == ["maria@example.net"]
+    assert recipients(tmp_path) == ["maria@example.net"]
     store = Store(tmp_path / "state.json")
     for sender, why in UNANSWERABLE:
         record = store.applicants.get(sender.lower())
@@ -140,8 +138,8 @@ def test_an_organiser_mail_of_thousands_of_lines_gets_a_small_result(tmp_path: P
     _run(cfg)
     sizes = _sizes(tmp_path)
     assert len(sizes) == 1 and sizes[0] < 4 * LIMIT, sizes
-    text = email.message_from_bytes((tmp_path / "outgoing" / "new").iterdir().__next__().read_bytes(),
-                                    policy=policy.default).get_body(("plain",)).get_content()
+    (result,) = outgoing(tmp_path)
+    text = result.get_body(("plain",)).get_content()
     assert "at most 100 commands per mail" in text
 
 

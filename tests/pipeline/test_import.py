@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.cfg import base_config, write_config
+from tests.maildir import outgoing
 from workflow.cli import main
 
 
@@ -55,8 +56,7 @@ def test_xlsx_import_is_idempotent_and_a_longer_export_adds_only_new(tmp_path: P
 
     # The acknowledgements go to the applicants, once each.
     run([*base, "outbox", "send"], capsys)
-    sent = sorted((tmp_path / "outgoing" / "new").iterdir())
-    assert len(sent) == 3
+    assert len(outgoing(tmp_path)) == 3
 
 
 def test_csv_import_dry_run_and_late_submissions(tmp_path: Path, capsys) -> None:

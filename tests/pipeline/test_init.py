@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import email
-from email import policy
 from pathlib import Path
 
 import yaml
 
 from tests import mails
+from tests.maildir import outgoing, recipients
 from workflow import config as config_mod
 from workflow.cli import main
 from workflow.config import SURVEY_TRUST_WARNING
 
 NOW = "2031-05-01T09:00"  # init's placeholder dates count from here
-
-
-def _sent(directory: Path) -> list[email.message.EmailMessage]:
-    return [email.message_from_bytes(p.read_bytes(), policy=policy.default)
-            for p in sorted((directory / "outgoing" / "new").iterdir())]
 
 
 def test_init_writes_a_starter_that_checks_and_runs_right_away(tmp_path: Path, capsys) -> None:
@@ -53,9 +47,9 @@ def test_init_writes_a_starter_that_checks_and_runs_right_away(tmp_path: Path, c
         mails.survey("jonas.peeters@example.org", "Jonas Peeters", to=contact, date="Thu, 01 May 2031 08:30:00 +0200"))
     assert main(["--config", str(config_path), "--now", NOW, "run", "--once"]) == 0
     assert "handled 2 message(s)" in capsys.readouterr().out
-    answered = sorted(m["To"].addresses[0].addr_spec for m in _sent(call))
+    answered = sorted(recipients(call))
     assert answered == ["jonas.peeters@example.org", "maria.keller@example.net"]
-    assert all(m["From"].addresses[0].addr_spec == contact for m in _sent(call))
+    assert all(m["From"].addresses[0].addr_spec == contact for m in outgoing(call))
 
 
 def test_init_writes_into_the_current_directory_by_default(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests import mails
-from tests.maildir import World, deliver, sent
+from tests.maildir import World, deliver, outgoing, recipients
 from tests.paths import TEMPLATES
 from workflow.cli import main
 
@@ -60,7 +60,7 @@ def test_rejection_after_invitation_carries_the_cancel(tmp_path: Path, capsys) -
         w("2022-03-12T10:00", *step)
     w("2022-03-12T10:00", "outbox", "approve", "--all")
     w("2022-03-12T10:00", "outbox", "send")
-    last = sent(tmp_path)[-1]
+    last = outgoing(tmp_path)[-1]
     assert "withdrawn" in last["Subject"].lower() or "no place" in last["Subject"].lower()
     cal = [p for p in last.walk() if p.get_content_type() == "text/calendar"]
     assert cal and cal[0].get_param("method") == "CANCEL"
@@ -77,7 +77,7 @@ def test_withdrawal_by_mail_frees_the_place_and_is_confirmed(tmp_path: Path, cap
     assert w.state(capsys, "a@example.org") == "withdrawn"
     rows = w.json(capsys, "2022-03-13T10:00", "outbox", "list", "--json")
     assert any(r["kind"] == "promotion" and r["to"] == "b@example.org" for r in rows)
-    assert "Application withdrawn" in sent(tmp_path)[-1]["Subject"]
+    assert "Application withdrawn" in outgoing(tmp_path)[-1]["Subject"]
 
 
 def test_deadline_reminder_and_nudge_each_once(tmp_path: Path, capsys) -> None:
@@ -88,17 +88,17 @@ def test_deadline_reminder_and_nudge_each_once(tmp_path: Path, capsys) -> None:
     # Three days before the deadline (10 March), the inquirer who did not apply is reminded, once.
     w("2022-03-08T09:00", "run", "--once")
     w("2022-03-09T09:00", "run", "--once")
-    reminders = [m for m in sent(tmp_path) if "survey closes" in m["Subject"]]
+    reminders = [m for m in outgoing(tmp_path) if "survey closes" in m["Subject"]]
     assert [m["To"].addresses[0].addr_spec for m in reminders] == ["q@example.org"]
     # Invited on the 11th, no answer five days later: one gentle nudge.
     w("2022-03-11T10:00", "select", "a@example.org")
     w("2022-03-11T10:00", "invite", "a@example.org")
     w("2022-03-11T10:00", "outbox", "approve", "--all")
     w("2022-03-15T10:00", "run", "--once")
-    assert not [m for m in sent(tmp_path) if "please confirm or decline" in m["Subject"].lower()]
+    assert not [m for m in outgoing(tmp_path) if "please confirm or decline" in m["Subject"].lower()]
     w("2022-03-16T11:00", "run", "--once")
     w("2022-03-17T11:00", "run", "--once")
-    nudges = [m for m in sent(tmp_path) if "please confirm or decline" in m["Subject"].lower()]
+    nudges = [m for m in outgoing(tmp_path) if "please confirm or decline" in m["Subject"].lower()]
     assert len(nudges) == 1
 
 
@@ -120,7 +120,7 @@ def test_a_mail_that_cannot_be_rendered_fails_alone(tmp_path: Path, capsys) -> N
     deliver(tmp_path / "mail", "q", mails.inquiry("Q <q@example.org>", question=False))
     deliver(tmp_path / "mail", "s", mails.survey("s@example.org", "S"))
     w("2022-03-01T12:00", "run", "--once")
-    assert [m["To"].addresses[0].addr_spec for m in sent(tmp_path)] == ["s@example.org"]
+    assert recipients(tmp_path) == ["s@example.org"]
     rows = w.json(capsys, "2022-03-01T12:00", "outbox", "list", "--json")
     failed = [r for r in rows if r["status"] == "failed"]
     assert len(failed) == 1 and "no_such_variable" in failed[0]["last_error"]
@@ -135,14 +135,14 @@ def test_a_removed_session_is_cancelled_by_its_own_uid(tmp_path: Path, capsys) -
     for step in (["select", "a@example.org"], ["invite", "a@example.org"], ["outbox", "approve", "--all"],
                  ["outbox", "send"]):
         w("2022-03-12T10:00", *step)
-    invite = sent(tmp_path)[-1]
+    invite = outgoing(tmp_path)[-1]
     ics = next(p for p in invite.walk() if p.get_filename() == "invite.ics").get_content()
     uids = [str(ev["uid"]) for ev in icalendar.Calendar.from_ical(ics).walk("VEVENT")]
     data = yaml.safe_load(w.cfg.read_text())
     data["event"]["sessions"] = data["event"]["sessions"][:1]
     w.cfg.write_text(yaml.safe_dump(data))
     w("2022-03-13T10:00", "run", "--once")
-    cancel, update = sent(tmp_path)[-2:]
+    cancel, update = outgoing(tmp_path)[-2:]
     assert "Session cancelled" in cancel["Subject"]
     cancelled = icalendar.Calendar.from_ical(
         next(p for p in cancel.walk() if p.get_filename() == "cancel.ics").get_content())
@@ -161,5 +161,5 @@ def test_no_deadline_reminder_right_after_the_acknowledgement(tmp_path: Path, ca
     deliver(tmp_path / "mail", "q", mails.inquiry("Q <q@example.org>", question=False))
     w("2022-03-08T12:00", "run", "--once")  # inside the 3-day window: the ack already says the deadline
     w("2022-03-09T12:00", "run", "--once")
-    subjects = [m["Subject"] for m in sent(tmp_path)]
+    subjects = [m["Subject"] for m in outgoing(tmp_path)]
     assert len(subjects) == 1 and "survey closes" not in subjects[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.maildir import deliver, outgoing
+from tests.maildir import deliver, outgoing, recipients
 from workflow import understand as understand_mod
 from workflow.cli import main
 from workflow.decide import Decider
@@ -49,7 +49,7 @@ def test_maildir_a_deep_tree_in_the_middle_of_a_batch(tmp_path: Path) -> None:
         deliver(inbox, name, raw)
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
 
-    assert sorted(m["To"].addresses[0].addr_spec for m in outgoing(tmp_path)) == [
+    assert sorted(recipients(tmp_path)) == [
         "ines@example.org", "jonas@example.org", "maria@example.net"]
     quarantined = os.listdir(inbox / ".Quarantine" / "cur")
     assert [n.split(":")[0] for n in quarantined] == ["3.c"]
@@ -135,7 +135,7 @@ def test_a_failing_classifier_quarantines_that_mail_only(tmp_path: Path, monkeyp
     deliver(inbox, "2.b", mails.build("B <b@example.org>", "BOOM", "Hello\n"))
     deliver(inbox, "3.c", mails.inquiry("C <c@example.org>", question=False))
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
-    assert sorted(m["To"].addresses[0].addr_spec for m in outgoing(tmp_path)) == ["a@example.org", "c@example.org"]
+    assert sorted(recipients(tmp_path)) == ["a@example.org", "c@example.org"]
     assert [n.split(":")[0] for n in os.listdir(inbox / ".Quarantine" / "cur")] == ["2.b"]
     record = next(m for m in _messages(tmp_path / "state.json") if m["rule"] == "internal-error")
     assert "KeyError" in record["reason"]

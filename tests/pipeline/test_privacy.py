@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests import mails
-from tests.maildir import World, deliver, sent
+from tests.maildir import World, deliver, outgoing
 
 
 def test_export_and_erase_by_command(tmp_path: Path, capsys) -> None:
@@ -29,7 +29,7 @@ def test_erasure_request_by_mail_is_confirmed_then_forgotten(tmp_path: Path, cap
     deliver(tmp_path / "mail", "e1", mails.build(
         "Bo <bo@example.org>", "Data", "Please delete my personal data from your records.\n\nBo\n"))
     w("2022-03-03T10:00", "run", "--once")
-    last = sent(tmp_path)[-1]
+    last = outgoing(tmp_path)[-1]
     assert last["To"].addresses[0].addr_spec == "bo@example.org" and "erased" in last["Subject"].lower()
     state = (tmp_path / "state.json").read_text()
     assert "bo@example.org" not in state  # the confirmation went out, then its address was scrubbed
@@ -45,8 +45,8 @@ def test_erasure_of_an_invited_person_cancels_the_calendar_entry(tmp_path: Path,
     deliver(tmp_path / "mail", "e2", mails.build(
         "Cy <cy@example.org>", "Unsubscribe", "Please remove my data and unsubscribe me.\n"))
     w("2022-03-13T10:00", "run", "--once")
-    kinds = [m["Subject"] for m in sent(tmp_path)[-2:]]
-    cancel = sent(tmp_path)[-2]
+    kinds = [m["Subject"] for m in outgoing(tmp_path)[-2:]]
+    cancel = outgoing(tmp_path)[-2]
     assert any(p.get_content_type() == "text/calendar" and p.get_param("method") == "CANCEL" for p in cancel.walk())
     assert "erased" in kinds[-1].lower()
     assert w.json(capsys, "2022-03-13T10:00", "status", "--json")["capacity_left"] == 3

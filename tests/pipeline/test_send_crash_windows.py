@@ -15,7 +15,7 @@ import pytest
 from tests.cfg import base_config, write_config
 from tests.crash_windows import PEOPLE, cli, inquiries, statuses
 from tests.crashpoint import DIED
-from tests.maildir import outgoing
+from tests.maildir import recipients
 from workflow.cli import main
 
 
@@ -26,7 +26,7 @@ def test_maildir_sending_is_exactly_once_whatever_the_moment_of_death(tmp_path: 
     inquiries(tmp_path)
     assert cli(cfg, "run", "--once", crash=(point, 2)) == DIED
     assert cli(cfg, "run", "--once") == 0
-    delivered = sorted(m["To"].addresses[0].addr_spec for m in outgoing(tmp_path))
+    delivered = sorted(recipients(tmp_path))
     assert delivered == PEOPLE  # each exactly once
     assert set(statuses(tmp_path).values()) == {"sent"}
     assert os.listdir(tmp_path / "outgoing" / "tmp") == []

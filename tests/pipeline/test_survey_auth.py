@@ -16,7 +16,7 @@ import pytest
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.maildir import cli_json, deliver, outgoing
+from tests.maildir import cli_json, deliver, outgoing, recipients
 from workflow.cli import main
 from workflow.store import Store
 
@@ -46,7 +46,7 @@ def test_authenticated_notification_is_acknowledged_to_the_applicant(tmp_path: P
     deliver(tmp_path / "mail", "1", mails.survey("jonas@example.org", "Jonas Peeters",
                                                  Authentication_Results=GOOD))
     assert main([*base, "run", "--once"]) == 0
-    assert [m["To"].addresses[0].addr_spec for m in outgoing(tmp_path)] == ["jonas@example.org"]
+    assert recipients(tmp_path) == ["jonas@example.org"]
     assert cli_json([*base, "show", "jonas@example.org", "--json"], capsys)["state"] == "applied"
     assert "refused_surveys" not in stored(tmp_path).meta
 
@@ -130,7 +130,7 @@ def test_without_required_authentication_notifications_are_acted_on_as_before(tm
     base = configure(tmp_path, require=False)
     deliver(tmp_path / "mail", "1", mails.survey("jonas@example.org", "Jonas Peeters"))
     assert main([*base, "run", "--once"]) == 0
-    assert [m["To"].addresses[0].addr_spec for m in outgoing(tmp_path)] == ["jonas@example.org"]
+    assert recipients(tmp_path) == ["jonas@example.org"]
 
 
 def test_verdicts_survive_parallel_understanding(tmp_path: Path, capsys) -> None:
