@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from tests import mails
+from tests.cfg import NOW
 from tests.maildir import deliver
 from tests.paths import REPO
 from workflow.store import Store
 
-NOW = ["--now", "2022-03-01T12:00"]
 PEOPLE = ["a@example.org", "b@example.org", "c@example.org"]
 
 

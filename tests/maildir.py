@@ -8,7 +8,7 @@ from email import policy
 from pathlib import Path
 
 from tests import mails
-from tests.cfg import base_config, write_config
+from tests.cfg import START, base_config, write_config
 from workflow.cli import main
 
 
@@ -35,33 +35,34 @@ def recipients(tmp: Path) -> list[str]:
 
 
 def cli_json(args: list[str], capsys) -> object:
+    """What a CLI command printed as JSON; it must succeed."""
     capsys.readouterr()
     assert main(args) == 0
     return json.loads(capsys.readouterr().out)
 
 
 class World:
-    """One call on the embedded default: ``w(now, *args)`` runs a CLI command at that time."""
+    """One call on the embedded default, its config ``base_config(tmp, **sections)``:
+    ``w(now, *args)`` runs a CLI command at that time."""
 
-    def __init__(self, tmp: Path, **overrides) -> None:
-        data = base_config(tmp)
-        for section, values in overrides.items():
-            data.setdefault(section, {}).update(values)
+    def __init__(self, tmp: Path, **sections) -> None:
         self.tmp = tmp
-        self.cfg = write_config(tmp, data)
+        self.cfg = write_config(tmp, base_config(tmp, **sections))
 
     def __call__(self, now: str, *args: str, code: int = 0) -> None:
         assert main(["--config", str(self.cfg), "--now", now, *args]) == code
 
     def json(self, capsys, now: str, *args: str):
-        capsys.readouterr()
-        self(now, *args)
-        return json.loads(capsys.readouterr().out)
+        return cli_json(["--config", str(self.cfg), "--now", now, *args], capsys)
+
+    def run(self, now: str = START) -> None:
+        """One pass (``run --once``)."""
+        self(now, "run", "--once")
 
     def apply(self, *people: str) -> None:
         for p in people:
             deliver(self.tmp / "mail", f"s{p}", mails.survey(p, p.split("@")[0].title(), f"r-{p}"))
-        self("2022-03-01T12:00", "run", "--once")
+        self.run()
 
     def state(self, capsys, who: str) -> str:
         return self.json(capsys, "2022-03-12T10:00", "show", who, "--json")["state"]

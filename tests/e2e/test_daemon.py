@@ -11,11 +11,9 @@ import time
 from pathlib import Path
 
 from tests import mails
-from tests.cfg import server_config
+from tests.cfg import NOW, server_config
 from tests.paths import REPO
 from workflow.cli import main
-
-NOW = ["--now", "2022-03-01T12:00"]
 
 
 def start_daemon(cfg: Path, *extra: str) -> subprocess.Popen:

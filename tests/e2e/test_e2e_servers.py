@@ -12,11 +12,9 @@ from pathlib import Path
 
 from tests import mails
 from tests import robot_notices as notices
-from tests.cfg import server_config
+from tests.cfg import NOW, server_config
 from tests.paths import DATA, REPO
 from workflow.cli import main
-
-NOW = ["--now", "2022-03-01T12:00"]
 
 
 def test_mixed_batch_end_to_end_exactly_once(tmp_path: Path, env, capsys) -> None:

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from tests import mails
-from tests.cfg import server_config
+from tests.cfg import NOW, server_config
 from workflow.cli import main
 
-NOW = ["--now", "2022-03-01T12:00"]
 LIMIT = 32 * 1024  # "a few tens of KB whatever arrived"
 
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests import mails
-from tests.cfg import server_config
+from tests.cfg import NOW, server_config
 from workflow.cli import main
-
-NOW = ["--now", "2022-03-01T12:00"]
 
 
 def test_dovecot_a_deep_tree_in_the_middle_of_a_batch(tmp_path: Path, env) -> None:

@@ -9,7 +9,6 @@ per rolling hour, the rest waiting in the outbox, while people who wrote are ans
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 
 from tests import mails
 from tests.cfg import server_config
+from tests.maildir import cli_json
 from workflow.cli import main
 
 TRUSTED = "mx.callflow.example.org"
@@ -46,12 +46,6 @@ def with_headers(raw: bytes, *values: str) -> bytes:
     return "".join(f"Authentication-Results: {v}\r\n" for v in values).encode() + raw
 
 
-def json_out(args: list[str], capsys) -> object:
-    capsys.readouterr()
-    assert main(args) == 0
-    return json.loads(capsys.readouterr().out)
-
-
 def test_authenticated_notification_is_acknowledged_to_the_applicant(tmp_path: Path, env, capsys) -> None:
     account, smtp = env
     base = configure(tmp_path, account, smtp, require=True)
@@ -62,7 +56,7 @@ def test_authenticated_notification_is_acknowledged_to_the_applicant(tmp_path: P
     assert ack.rcpt_tos == ["jonas@example.org"] and ack.tls and ack.auth_user == smtp.username
     assert ack.message["Auto-Submitted"] == "auto-generated"
     assert account.count("INBOX") == 0 and account.count("Processed") == 1
-    assert json_out([*base, *at(START), "show", "jonas@example.org", "--json"], capsys)["state"] == "applied"
+    assert cli_json([*base, *at(START), "show", "jonas@example.org", "--json"], capsys)["state"] == "applied"
 
 
 def test_forged_notification_is_flagged_listed_and_answered_by_nobody(tmp_path: Path, env, capsys) -> None:
@@ -75,8 +69,8 @@ def test_forged_notification_is_flagged_listed_and_answered_by_nobody(tmp_path: 
     flags = account.flags("INBOX")
     assert len(flags) == 1 and "\\Flagged" in flags[0][1]  # kept in the inbox for a person
     assert account.count("Processed") == 0
-    assert json_out([*base, *at(START), "applicants", "--json"], capsys) == []
-    assert json_out([*base, *at(START), "outbox", "list", "--json", "--all"], capsys) == []
+    assert cli_json([*base, *at(START), "applicants", "--json"], capsys) == []
+    assert cli_json([*base, *at(START), "outbox", "list", "--json", "--all"], capsys) == []
 
     # A second pass changes nothing.
     assert main([*base, *at(START + timedelta(minutes=5)), "run", "--once"]) == 0
@@ -112,9 +106,9 @@ def test_first_contact_acknowledgements_are_limited_per_hour(tmp_path: Path, env
     assert len(delivered()) == limit
     # Someone who wrote is answered at once, however many first contacts wait.
     assert "maria.keller@example.net" in [m.rcpt_tos[0] for m in smtp.messages]
-    status = json_out([*base, *at(START), "status", "--json"], capsys)
+    status = cli_json([*base, *at(START), "status", "--json"], capsys)
     assert status["outbox_pending"] == 50 - limit and status["counts"]["applied"] == 50
-    rows = json_out([*base, *at(START), "outbox", "list", "--json"], capsys)
+    rows = cli_json([*base, *at(START), "outbox", "list", "--json"], capsys)
     assert {r["status"] for r in rows} == {"pending"} and all(r["attempts"] == 0 for r in rows)
 
     # Within the same hour: nothing more, however often callflow runs.
@@ -127,4 +121,4 @@ def test_first_contact_acknowledgements_are_limited_per_hour(tmp_path: Path, env
         assert main([*base, *at(START + timedelta(hours=hour, minutes=1)), "run", "--once"]) == 0
         assert len(delivered()) == limit * (hour + 1)
     assert sorted(delivered()) == strangers
-    assert json_out([*base, *at(START + timedelta(hours=5)), "status", "--json"], capsys)["outbox_pending"] == 0
+    assert cli_json([*base, *at(START + timedelta(hours=5)), "status", "--json"], capsys)["outbox_pending"] == 0

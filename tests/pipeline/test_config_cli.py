@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cfg import base_config, write_config
+from tests.cfg import NOW, base_config, write_config
 from workflow.cli import main
 from workflow.config import shipped_languages_dir
 
@@ -94,8 +94,8 @@ def test_global_options_may_also_follow_the_command(tmp_path: Path, capsys) -> N
 
 def test_check_warns_when_survey_senders_are_trusted_without_authentication(tmp_path: Path, capsys) -> None:
     data = base_config(tmp_path)  # survey.senders set, require_authentication off
-    before = ["--now", "2022-03-01T12:00"]  # (the event being over has its own warning)
-    assert main(["--config", str(write_config(tmp_path, data)), *before, "check"]) == 0  # a warning, not a failure
+    # At NOW, before the event (an event that is over has its own warning).
+    assert main(["--config", str(write_config(tmp_path, data)), *NOW, "check"]) == 0  # a warning, not a failure
     captured = capsys.readouterr()
     assert "config ok" in captured.out
     warnings = [line for line in captured.err.splitlines() if line.startswith("config warning:")]
@@ -103,11 +103,11 @@ def test_check_warns_when_survey_senders_are_trusted_without_authentication(tmp_
 
     data["survey"]["require_authentication"] = True
     data["commands"] = {"trusted_authserv_ids": ["mx.callflow.example.org"]}
-    assert main(["--config", str(write_config(tmp_path, data)), *before, "check"]) == 0
+    assert main(["--config", str(write_config(tmp_path, data)), *NOW, "check"]) == 0
     assert "warning" not in capsys.readouterr().err
 
     data["survey"] = {"senders": []}
-    assert main(["--config", str(write_config(tmp_path, data)), *before, "check"]) == 0
+    assert main(["--config", str(write_config(tmp_path, data)), *NOW, "check"]) == 0
     assert "warning" not in capsys.readouterr().err
 
 
@@ -116,5 +116,5 @@ def test_check_validates_the_languages_in_paths_languages(tmp_path: Path, capsys
     path.write_text(path.read_text(encoding="utf-8").replace("\nnegation:", "\nnegatoin:", 1), encoding="utf-8")
     data = base_config(tmp_path)
     data["paths"] = {"languages": str(path.parent)}
-    assert main(["--config", str(write_config(tmp_path, data)), "--now", "2022-03-01T12:00", "check"]) == 1
+    assert main(["--config", str(write_config(tmp_path, data)), *NOW, "check"]) == 1
     assert "de.yaml: negatoin: unknown key — did you mean 'negation'?" in capsys.readouterr().err

@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests import mails
-from tests.cfg import base_config, write_config
-from tests.maildir import deliver, outgoing
+from tests.cfg import START
+from tests.maildir import World, deliver, outgoing
 from workflow import tokens
-from workflow.cli import main
 from workflow.store import Store
 
 NOW = datetime(2022, 3, 1, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -26,12 +25,11 @@ FROM_ORGANISER = f"Anna Organiser <{ORGANISER}>"
 
 # -- end to end through the CLI on the Maildir default --------------------------------------
 def test_end_to_end_reply_to_the_digest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_config(tmp_path, base_config(tmp_path))
-    base = ["--config", str(path), "--now", "2022-03-01T12:00"]
+    w = World(tmp_path)
     inbox = tmp_path / "mail"
     deliver(inbox, "1.survey", mails.survey("jonas.peeters@example.org", "Jonas Peeters", "1042"))
     deliver(inbox, "2.survey", mails.survey("lea@example.org", "Lea Example", "1043"))
-    assert main([*base, "run", "--once"]) == 0
+    w.run()
     acks = len(outgoing(tmp_path))
 
     store = Store(tmp_path / "state.json")
@@ -44,12 +42,12 @@ def test_end_to_end_reply_to_the_digest(tmp_path: Path, capsys: pytest.CaptureFi
         to=f"Working group contact <contact+cf-{token}@callflow.example.org>",
     )
     deliver(inbox, "3.command", command)
-    assert main([*base, "run", "--once"]) == 0
+    w.run()
 
     capsys.readouterr()
-    assert main([*base, "show", "jonas.peeters@example.org", "--json"]) == 0
+    w(START, "show", "jonas.peeters@example.org", "--json")
     assert '"state": "selected"' in capsys.readouterr().out
-    assert main([*base, "show", "lea@example.org", "--json"]) == 0
+    w(START, "show", "lea@example.org", "--json")
     assert '"state": "applied"' in capsys.readouterr().out
 
     sent = outgoing(tmp_path)
@@ -67,5 +65,5 @@ def test_end_to_end_reply_to_the_digest(tmp_path: Path, capsys: pytest.CaptureFi
     assert "3.command:2,S" in {p.name for p in (inbox / ".Processed" / "cur").iterdir()}
 
     # A second pass neither runs the commands again nor answers again.
-    assert main([*base, "run", "--once"]) == 0
+    w.run()
     assert len(outgoing(tmp_path)) == acks + 1

@@ -11,20 +11,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests import mails
-from tests.cfg import base_config, write_config
-from tests.maildir import deliver, outgoing, recipients
+from tests.cfg import START
+from tests.maildir import World, deliver, outgoing, recipients
 from workflow import tokens
-from workflow.cli import main
 from workflow.config import load
 from workflow.store import Store
 
-NOW = ["--now", "2022-03-01T12:00"]
 LIMIT = 32 * 1024  # "a few tens of KB whatever arrived"
-
-
-def _run(cfg: Path) -> None:
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
-
 
 # -- addresses callflow cannot stand behind -----------------------------------------------------
 UNANSWERABLE = [
@@ -37,12 +30,12 @@ UNANSWERABLE = [
 
 
 def test_unanswerable_senders_are_recorded_and_left_for_a_person(tmp_path: Path, capsys) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
+    w = World(tmp_path)
     inbox = tmp_path / "mail"
     for i, (sender, _) in enumerate(UNANSWERABLE):
         deliver(inbox, f"{i}.x", mails.build(sender, "Participation", "I would like to take part.\n"))
     deliver(inbox, "9.ok", mails.inquiry("Maria <maria@example.net>", question=False))
-    _run(cfg)
+    w.run()
 
     assert recipients(tmp_path) == ["maria@example.net"]
     store = Store(tmp_path / "state.json")
@@ -57,17 +50,17 @@ def test_unanswerable_senders_are_recorded_and_left_for_a_person(tmp_path: Path,
     assert [e["to"] for e in store.outbox] == ["maria@example.net"]
     # The organisers' digest says why nobody answered.
     capsys.readouterr()
-    assert main(["--config", str(cfg), *NOW, "digest", "--print"]) == 0
+    w(START, "digest", "--print")
     digest = capsys.readouterr().out
     assert digest.count("not answered automatically") == 5 and "domain literal" in digest
 
 
 def test_a_survey_naming_an_unanswerable_address_writes_to_nobody(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
+    w = World(tmp_path)
     inbox = tmp_path / "mail"
     deliver(inbox, "1.s", mails.survey("victim@[192.0.2.7]", "Someone", "77"))  # not an address at all
     deliver(inbox, "2.s", mails.survey("postmaster@callflow.example.org", "Someone else", "78"))
-    _run(cfg)
+    w.run()
     assert outgoing(tmp_path) == []
     store = Store(tmp_path / "state.json")
     assert store.applicants.get("victim@[192.0.2.7]") is None
@@ -78,10 +71,10 @@ def test_a_survey_naming_an_unanswerable_address_writes_to_nobody(tmp_path: Path
 
 def test_the_outbox_refuses_an_unanswerable_address_whoever_queues_it(tmp_path: Path) -> None:
     # An organiser decision for such a record is kept as failed with the reason, never sent.
-    cfg = write_config(tmp_path, base_config(tmp_path))
+    w = World(tmp_path)
     deliver(tmp_path / "mail", "1.s", mails.survey("postmaster@callflow.example.org", "Someone", "77"))
-    _run(cfg)
-    assert main(["--config", str(cfg), *NOW, "select", "postmaster@callflow.example.org"]) == 0
+    w.run()
+    w(START, "select", "postmaster@callflow.example.org")
     store = Store(tmp_path / "state.json")
     assert store.applicants.get("postmaster@callflow.example.org")["state"] == "selected"
     assert [e["kind"] for e in store.outbox] == []  # the lifecycle refused to queue it
@@ -100,7 +93,7 @@ def _sizes(tmp: Path) -> list[int]:
 
 
 def test_attacker_sized_subjects_and_names_give_small_answers(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
+    w = World(tmp_path)
     inbox = tmp_path / "mail"
     huge = "Participation " + "very " * 400_000 + "long"  # 2 MB
     # Written raw: the email package needs a minute to fold a 2 MB header (an attacker does not).
@@ -113,7 +106,7 @@ def test_attacker_sized_subjects_and_names_give_small_answers(tmp_path: Path) ->
     # Beyond what callflow reads of a message (200,000 characters), the address line is not
     # reached: that notification is left for a person, flagged, never lost.
     deliver(inbox, "5.survey", mails.survey("e@example.org", huge, "100"))
-    _run(cfg)
+    w.run()
 
     sizes = _sizes(tmp_path)
     assert len(sizes) == 4 and max(sizes) < LIMIT, sizes
@@ -125,9 +118,8 @@ def test_attacker_sized_subjects_and_names_give_small_answers(tmp_path: Path) ->
 
 
 def test_an_organiser_mail_of_thousands_of_lines_gets_a_small_result(tmp_path: Path) -> None:
-    data = base_config(tmp_path)
-    cfg = write_config(tmp_path, data)
-    config = load(cfg)
+    w = World(tmp_path)
+    config = load(w.cfg)
     store = Store(tmp_path / "state.json")
     token = tokens.issue(store, datetime(2022, 3, 1, 8, 0, tzinfo=ZoneInfo("Europe/Brussels")))
     store.commit()
@@ -135,7 +127,7 @@ def test_an_organiser_mail_of_thousands_of_lines_gets_a_small_result(tmp_path: P
     deliver(tmp_path / "mail", "1.cmd", mails.build(
         "Anna Organiser <anna.organiser@example.org>", "Re: Digest", body,
         to=tokens.reply_address(config, token)))
-    _run(cfg)
+    w.run()
     sizes = _sizes(tmp_path)
     assert len(sizes) == 1 and sizes[0] < 4 * LIMIT, sizes
     (result,) = outgoing(tmp_path)
@@ -144,10 +136,10 @@ def test_an_organiser_mail_of_thousands_of_lines_gets_a_small_result(tmp_path: P
 
 
 def test_a_broken_encoded_subject_is_answered_with_the_default_subject(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
+    w = World(tmp_path)
     deliver(tmp_path / "mail", "1.x", mails.raw(
         "Maria <maria@example.org>", "=?utf-8?q?=1F0=C2=80=F0=90=80=\n =80?=", "I would like to take part.\n"))
-    _run(cfg)
+    w.run()
     (answer,) = outgoing(tmp_path)
     assert answer["To"].addresses[0].addr_spec == "maria@example.org"
     assert "=?" not in str(answer["Subject"]) and "Working group meeting" in str(answer["Subject"])

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from tests import mails
-from tests.cfg import base_config, write_config
+from tests.cfg import NOW, base_config, write_config
 from tests.maildir import deliver
 from tests.paths import REPO
 
@@ -37,15 +37,12 @@ def _alive(pid: int) -> bool:
 
 
 def test_workers_end_when_the_pass_is_killed(tmp_path: Path) -> None:
-    data = base_config(tmp_path)
-    data["mailbox"]["workers"] = 2
-    data["mailbox"]["batch_size"] = 5000
-    cfg = write_config(tmp_path, data)
+    cfg = write_config(tmp_path, base_config(tmp_path, mailbox={"workers": 2, "batch_size": 5000}))
     inbox = tmp_path / "mail"
     for i in range(4000):
         deliver(inbox, f"{100000 + i}.m{i}", mails.inquiry(f"P{i} <p{i}@example.org>", question=False))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "workflow", "--config", str(cfg), "--now", "2022-03-01T12:00", "-q", "run", "--once"],
+        [sys.executable, "-m", "workflow", "--config", str(cfg), *NOW, "-q", "run", "--once"],
         cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     workers: list[int] = []

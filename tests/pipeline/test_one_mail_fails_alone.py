@@ -14,13 +14,11 @@ from pathlib import Path
 
 from tests import mails
 from tests.cfg import base_config, write_config
-from tests.maildir import deliver, outgoing, recipients
+from tests.maildir import World, deliver, outgoing, recipients
 from workflow import understand as understand_mod
 from workflow.cli import main
 from workflow.decide import Decider
 from workflow.store import Store
-
-NOW = ["--now", "2022-03-01T12:00"]
 
 
 def test_classify_reports_a_deep_tree_as_unparseable(tmp_path: Path, capsys) -> None:
@@ -38,26 +36,22 @@ def test_classify_reports_a_deep_tree_as_unparseable(tmp_path: Path, capsys) -> 
 
 
 # -- the pipeline -------------------------------------------------------------------------------
-def _messages(state: Path) -> list[dict]:
-    return list(Store(state).messages)
-
-
 def test_maildir_a_deep_tree_in_the_middle_of_a_batch(tmp_path: Path) -> None:
-    cfg = write_config(tmp_path, base_config(tmp_path))
+    w = World(tmp_path)
     inbox = tmp_path / "mail"
     for name, raw in mails.batch_with_a_deep_tree():
         deliver(inbox, name, raw)
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    w.run()
 
     assert sorted(recipients(tmp_path)) == [
         "ines@example.org", "jonas@example.org", "maria@example.net"]
     quarantined = os.listdir(inbox / ".Quarantine" / "cur")
     assert [n.split(":")[0] for n in quarantined] == ["3.c"]
     assert os.listdir(inbox / "new") == []
-    record = next(m for m in _messages(tmp_path / "state.json") if m["kind"] == "unparseable")
+    record = next(m for m in Store(tmp_path / "state.json").messages if m["kind"] == "unparseable")
     assert record["disposition"] == "quarantine" and "nested deeper" in record["reason"]
     # A second pass finds nothing to do and sends nothing again.
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    w.run()
     assert len(outgoing(tmp_path)) == 3
 
 
@@ -83,11 +77,9 @@ def test_worker_processes_and_inline_handling_agree_on_hostile_mail(tmp_path: Pa
     for workers in (1, 2):
         tmp = tmp_path / f"w{workers}"
         tmp.mkdir()
-        data = base_config(tmp)
-        data["mailbox"]["workers"] = workers
-        cfg = write_config(tmp, data)
+        w = World(tmp, mailbox={"workers": workers})
         _large_batch(tmp / "mail")
-        assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+        w.run()
         outcomes.append(_outcome(tmp))
     assert outcomes[0] == outcomes[1]
     sent, quarantined = outcomes[0]
@@ -104,20 +96,29 @@ def _die_on_marker(chunk: list[bytes]):
 def test_a_worker_that_dies_costs_nothing(tmp_path: Path, monkeypatch, caplog) -> None:
     monkeypatch.setattr(understand_mod, "_understand_chunk_impl", understand_mod._understand_chunk, raising=False)
     monkeypatch.setattr(understand_mod, "_understand_chunk", _die_on_marker)
-    data = base_config(tmp_path)
-    data["mailbox"]["workers"] = 2
-    cfg = write_config(tmp_path, data)
+    w = World(tmp_path, mailbox={"workers": 2})
     inbox = tmp_path / "mail"
     for i in range(100):
         body = "KILL-THE-WORKER" if i == 40 else ""
         deliver(inbox, f"{1000 + i}.m{i}", mails.build(
             f"P{i} <p{i}@example.org>", "Working group meeting", f"I would like to take part.\n{body}\n"))
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    w.run()
     sent = sorted(e["to"] for e in Store(tmp_path / "state.json").outbox)
     assert sent == sorted(f"p{i}@example.org" for i in range(100))
     assert os.listdir(inbox / "new") == []
     died = [r for r in caplog.records if "ended unexpectedly" in r.getMessage()]
     assert len(died) == 1  # the marked message really killed its worker
+
+
+def _pass_around_a_boom(tmp: Path) -> Path:
+    """One pass over three inquiries, the middle one (b@example.org) with the subject BOOM; the inbox."""
+    w = World(tmp)
+    inbox = tmp / "mail"
+    deliver(inbox, "1.a", mails.inquiry("A <a@example.org>", question=False))
+    deliver(inbox, "2.b", mails.build("B <b@example.org>", "BOOM", "I would like to take part.\n"))
+    deliver(inbox, "3.c", mails.inquiry("C <c@example.org>", question=False))
+    w.run()
+    return inbox
 
 
 def test_a_failing_classifier_quarantines_that_mail_only(tmp_path: Path, monkeypatch) -> None:
@@ -129,15 +130,10 @@ def test_a_failing_classifier_quarantines_that_mail_only(tmp_path: Path, monkeyp
         return real(mail, ctx)
 
     monkeypatch.setattr(understand_mod, "classify", fragile)
-    cfg = write_config(tmp_path, base_config(tmp_path))
-    inbox = tmp_path / "mail"
-    deliver(inbox, "1.a", mails.inquiry("A <a@example.org>", question=False))
-    deliver(inbox, "2.b", mails.build("B <b@example.org>", "BOOM", "Hello\n"))
-    deliver(inbox, "3.c", mails.inquiry("C <c@example.org>", question=False))
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    inbox = _pass_around_a_boom(tmp_path)
     assert sorted(recipients(tmp_path)) == ["a@example.org", "c@example.org"]
     assert [n.split(":")[0] for n in os.listdir(inbox / ".Quarantine" / "cur")] == ["2.b"]
-    record = next(m for m in _messages(tmp_path / "state.json") if m["rule"] == "internal-error")
+    record = next(m for m in Store(tmp_path / "state.json").messages if m["rule"] == "internal-error")
     assert "KeyError" in record["reason"]
 
 
@@ -152,12 +148,7 @@ def test_a_failing_decision_leaves_no_half_made_change(tmp_path: Path, monkeypat
         return decision
 
     monkeypatch.setattr(Decider, "decide", decide_then_fail)
-    cfg = write_config(tmp_path, base_config(tmp_path))
-    inbox = tmp_path / "mail"
-    deliver(inbox, "1.a", mails.inquiry("A <a@example.org>", question=False))
-    deliver(inbox, "2.b", mails.build("B <b@example.org>", "BOOM", "I would like to take part.\n"))
-    deliver(inbox, "3.c", mails.inquiry("C <c@example.org>", question=False))
-    assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
+    inbox = _pass_around_a_boom(tmp_path)
 
     store = Store(tmp_path / "state.json")
     assert store.applicants.get("b@example.org") is None  # undone, not half-made

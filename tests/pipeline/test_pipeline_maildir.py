@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import mails
-from tests.cfg import base_config, write_config
+from tests.cfg import NOW, base_config, make_config, write_config
 from tests.maildir import cli_json, deliver, outgoing, recipients
 from tests.paths import CORPUS
 from workflow.cli import main
@@ -18,7 +18,7 @@ from workflow.cli import main
 @pytest.fixture
 def setup(tmp_path: Path):
     path = write_config(tmp_path, base_config(tmp_path))
-    return tmp_path, ["--config", str(path), "--now", "2022-03-01T12:00"]
+    return tmp_path, ["--config", str(path), *NOW]
 
 
 def test_run_once_answers_people_not_robots_and_files_the_mail(setup, capsys) -> None:
@@ -191,22 +191,18 @@ def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> No
 
 def test_backfill_commits_once_per_batch_not_per_message(tmp_path: Path) -> None:
     """TinyDB rewrites its whole file per write: a backfill must write it per batch."""
-    from workflow import config as config_mod
     from workflow.clock import Clock
     from workflow.mailbox.maildir import MaildirIntake
     from workflow.pipeline import Runtime, intake_pass
     from workflow.store import Store
 
-    data = base_config(tmp_path)
-    data["mailbox"]["batch_size"] = 250
-    cfg = config_mod.load(write_config(tmp_path, data))
+    cfg = make_config(tmp_path, mailbox={"batch_size": 250})
     inbox = tmp_path / "mail"
     for i in range(600):
         raw = mails.survey(f"p{i}@example.org", f"P {i}", str(i)) if i % 3 else mails.inquiry(
             f"Q{i} <q{i}@example.net>", question=False)
         deliver(inbox, f"{1000 + i}.m{i}", raw)
-    rt = Runtime(cfg, Clock(config_mod.load(write_config(tmp_path, data)).event.deadline.replace(month=3, day=1)),
-                 Store(cfg.storage.path))
+    rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), Store(cfg.storage.path))
     report = intake_pass(rt, MaildirIntake(cfg.mailbox))
     assert report.handled == 600 and report.queued == 600
     # 1 checkpoint commit + 3 batches (250, 250, 100) + 1 final = 5 writes for 600 messages.
@@ -287,7 +283,6 @@ def test_parallel_understanding_gives_the_same_result_as_inline(tmp_path: Path) 
     """Large batches are parsed and classified in worker processes; the outcome must not change."""
     import json as json_mod
 
-    from workflow import config as config_mod
     from workflow.clock import Clock
     from workflow.mailbox.maildir import MaildirIntake
     from workflow.pipeline import Runtime, intake_pass
@@ -305,9 +300,7 @@ def test_parallel_understanding_gives_the_same_result_as_inline(tmp_path: Path) 
     def run(workers: int) -> tuple[dict, list]:
         tmp = tmp_path / f"w{workers}"
         tmp.mkdir()
-        data = base_config(tmp)
-        data["mailbox"]["workers"] = workers
-        cfg = config_mod.load(write_config(tmp, data))
+        cfg = make_config(tmp, mailbox={"workers": workers})
         for i, raw in enumerate(raws):
             deliver(tmp / "mail", f"{1000 + i}.m{i}", raw)
         rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), Store(cfg.storage.path))
@@ -325,7 +318,6 @@ def test_no_mail_is_ever_lost_whatever_arrives(tmp_path: Path) -> None:
     """Fuzzed and corpus mail: after one pass every file is in exactly one place, none is left in new/."""
     import random
 
-    from workflow import config as config_mod
     from workflow.clock import Clock
     from workflow.mailbox.maildir import MaildirIntake
     from workflow.pipeline import Runtime, intake_pass
@@ -343,8 +335,7 @@ def test_no_mail_is_ever_lost_whatever_arrives(tmp_path: Path) -> None:
             flipped[rng.randrange(len(flipped))] = rng.randrange(256)
         raws.append(bytes(flipped))
         raws.append(base[:cut] + bytes(rng.randrange(256) for _ in range(200)) + base[cut:])
-    data = base_config(tmp_path)
-    cfg = config_mod.load(write_config(tmp_path, data))
+    cfg = make_config(tmp_path)
     inbox = tmp_path / "mail"
     for i, raw in enumerate(raws):
         deliver(inbox, f"{10_000 + i}.f{i}", raw)
@@ -372,12 +363,9 @@ def test_contact_form_relay_is_answered_at_the_reply_to_address(setup, capsys) -
 
 
 def test_maildir_batches_are_bounded_in_bytes(tmp_path: Path) -> None:
-    from workflow import config as config_mod
     from workflow.mailbox.maildir import MaildirIntake
 
-    data = base_config(tmp_path)
-    data["mailbox"]["batch_bytes"] = 10_000
-    cfg = config_mod.load(write_config(tmp_path, data))
+    cfg = make_config(tmp_path, mailbox={"batch_bytes": 10_000})
     for i in range(6):
         deliver(tmp_path / "mail", f"{i}.big", b"From: a@example.org\n\n" + b"x" * 6_000)
     sizes = [len(b) for b in MaildirIntake(cfg.mailbox).batches(500)]

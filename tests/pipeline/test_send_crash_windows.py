@@ -33,7 +33,6 @@ def test_maildir_sending_is_exactly_once_whatever_the_moment_of_death(tmp_path: 
 
 
 def test_sent_folder_needs_the_imap_mailbox(tmp_path: Path, capsys) -> None:
-    data = base_config(tmp_path)
-    data["smtp"]["sent_folder"] = "Sent"
-    assert main(["--config", str(write_config(tmp_path, data)), "status"]) == 2
+    cfg = write_config(tmp_path, base_config(tmp_path, smtp={"sent_folder": "Sent"}))
+    assert main(["--config", str(cfg), "status"]) == 2
     assert "smtp: sent_folder is looked up in the IMAP mailbox" in capsys.readouterr().err
