@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests import mails  # noqa: E402
-from tests.cfg import base_config, write_config  # noqa: E402
+from tests.cfg import NOW, server_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer, SmtpServer  # noqa: E402
 
 
@@ -91,16 +91,11 @@ def main() -> int:
         rng.shuffle(messages)
         # New mail keeps arriving: a share of it before each start, so every kill lands on work.
         chunks = [messages[i::kills] for i in range(kills)]
-        data = base_config(tmp)
-        data["mailbox"] = {"backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
-                           "username": account.username, "password_env": "KT_IMAP", "ca_file": account.ca_file,
-                           "batch_size": 100, "poll_seconds": 1, "workers": 2}
-        data["smtp"] = {"backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
-                        "username": smtp.username, "password_env": "KT_SMTP", "ca_file": smtp.ca_file,
-                        "rate_per_minute": 100_000, "first_contact_per_hour": 100_000}
-        cfg = write_config(tmp, data)
-        env = {**os.environ, "KT_IMAP": account.password, "KT_SMTP": smtp.password}
-        base = [sys.executable, "-m", "workflow", "--config", str(cfg), "--now", "2022-03-01T12:00", "-q"]
+        cfg = server_config(tmp, account, smtp, mailbox={"batch_size": 100, "poll_seconds": 1, "workers": 2},
+                            smtp={"rate_per_minute": 100_000, "first_contact_per_hour": 100_000})
+        env = {**os.environ, "CALLFLOW_TEST_IMAP_PASSWORD": account.password,
+               "CALLFLOW_TEST_SMTP_PASSWORD": smtp.password}
+        base = [sys.executable, "-m", "workflow", "--config", str(cfg), *NOW, "-q"]
         print(f"seeded {n} messages; {len(expect)} people expect one answer each; {kills} kills")
 
         started = time.perf_counter()

@@ -10,6 +10,9 @@ import yaml
 from tests.mails import CONTACT, SURVEY
 from workflow.config import Config, from_dict
 
+# The organisers: base_config has the first; tests of several organisers give both.
+ORGANISERS = [{"name": "Anna Organiser", "email": "anna.organiser@example.org"},
+              {"name": "Ben Organiser", "email": "ben.organiser@example.org"}]
 # When the CLI tests run unless they say otherwise: a pass before the survey closes (10 March).
 START = "2022-03-01T12:00"
 NOW = ["--now", START]
@@ -32,7 +35,7 @@ def base_config(tmp: Path, **sections: Any) -> dict[str, Any]:
             "capacity": 3,
         },
         "contact": {"name": "Working group contact", "address": CONTACT},
-        "organisers": [{"name": "Anna Organiser", "email": "anna.organiser@example.org"}],
+        "organisers": ORGANISERS[:1],
         "mailbox": {"backend": "maildir", "path": str(tmp / "mail")},
         "smtp": {"backend": "maildir", "path": str(tmp / "outgoing"), "rate_per_minute": 1000},
         "survey": {"senders": [SURVEY]},
@@ -64,19 +67,21 @@ def write_config(tmp: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-def server_config(tmp: Path, account, smtp, **mailbox) -> Path:
-    """The config for the real servers: an IMAP account on the test Dovecot (IMAPS, its CA) and the
-    aiosmtpd submission server (STARTTLS + AUTH); passwords in the environment (``env`` fixture)."""
+def server_config(tmp: Path, account, smtp, /, **sections: Any) -> Path:
+    """The config for the real servers, written to ``tmp``: an IMAP account on the test Dovecot
+    (IMAPS, its CA) and the aiosmtpd submission server (STARTTLS + AUTH), passwords in the
+    environment (``env`` fixture); with ``account`` None the inbox stays base_config's Maildir.
+    ``sections`` change it as in ``merge`` (``mailbox={"poll_seconds": 1}``, ``smtp={...}``)."""
     data = base_config(tmp)
-    data["mailbox"] = {
-        "backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
-        "username": account.username, "password_env": "CALLFLOW_TEST_IMAP_PASSWORD",
-        "ca_file": account.ca_file, "processed_folder": "Processed", "quarantine_folder": "Quarantine",
-        **mailbox,
-    }
+    if account is not None:
+        data["mailbox"] = {
+            "backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
+            "username": account.username, "password_env": "CALLFLOW_TEST_IMAP_PASSWORD",
+            "ca_file": account.ca_file, "processed_folder": "Processed", "quarantine_folder": "Quarantine",
+        }
     data["smtp"] = {
         "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
         "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
         "rate_per_minute": 1000,
     }
-    return write_config(tmp, data)
+    return write_config(tmp, merge(data, sections))

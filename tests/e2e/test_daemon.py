@@ -32,7 +32,7 @@ def stop(proc: subprocess.Popen) -> tuple[int, str]:
 def test_idle_answers_mail_appended_while_running(tmp_path: Path, dovecot, imap_account, smtp_server,
                                                   env) -> None:
     # A long poll interval: only IDLE can make the answer arrive within the wait below.
-    cfg = server_config(tmp_path, imap_account, smtp_server, poll_seconds=600)
+    cfg = server_config(tmp_path, imap_account, smtp_server, mailbox={"poll_seconds": 600})
     proc = start_daemon(cfg)
     try:
         time.sleep(2)
@@ -46,7 +46,7 @@ def test_idle_answers_mail_appended_while_running(tmp_path: Path, dovecot, imap_
 
 def test_dovecot_restart_while_running_loses_nothing(tmp_path: Path, dovecot, imap_account, smtp_server,
                                                      env) -> None:
-    cfg = server_config(tmp_path, imap_account, smtp_server, poll_seconds=1)
+    cfg = server_config(tmp_path, imap_account, smtp_server, mailbox={"poll_seconds": 1})
     proc = start_daemon(cfg)
     try:
         imap_account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
@@ -85,7 +85,7 @@ def test_refused_recipient_fails_the_mail_and_flags_the_address(tmp_path: Path, 
 
 def test_mail_keeps_going_out_while_imap_is_down(tmp_path: Path, dovecot, imap_account, smtp_server,
                                                  env) -> None:
-    cfg = server_config(tmp_path, imap_account, smtp_server, poll_seconds=1)
+    cfg = server_config(tmp_path, imap_account, smtp_server, mailbox={"poll_seconds": 1})
     imap_account.append("INBOX", mails.survey("x@example.org", "X"))
     smtp_server.fail_next = ["451 4.3.0 try later"]
     # First pass queues the acknowledgement; the send is deferred by the 451.

@@ -5,20 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
 from tests import mails
 from tests.cfg import server_config
 from tests.paths import REPO
 from workflow.cli import main
 
 
-def digest_config(tmp_path: Path, account, smtp) -> Path:
-    cfg = server_config(tmp_path, account, smtp)
-    data = yaml.safe_load(cfg.read_text())
-    data["digest"] = {"time": "08:00"}
-    cfg.write_text(yaml.safe_dump(data))
-    return cfg
+def digest_config(tmp_path: Path, account, smtp, **sections) -> Path:
+    return server_config(tmp_path, account, smtp, digest={"time": "08:00"}, **sections)
 
 
 def test_daily_digest_once_a_day_with_reply_token(tmp_path: Path, imap_account, smtp_server, env,
@@ -116,10 +110,7 @@ def test_run_once_leaves_the_digest_to_the_daemon(tmp_path: Path, imap_account, 
     import subprocess
     import sys
 
-    cfg = digest_config(tmp_path, imap_account, smtp_server)
-    data = yaml.safe_load(cfg.read_text())
-    data["mailbox"]["poll_seconds"] = 1
-    cfg.write_text(yaml.safe_dump(data))
+    cfg = digest_config(tmp_path, imap_account, smtp_server, mailbox={"poll_seconds": 1})
     imap_account.append("INBOX", mails.survey("ana@example.org", "Ana"))
     assert main(["--config", str(cfg), "--now", "2022-03-02T09:00", "run", "--once"]) == 0
     assert [m.rcpt_tos for m in smtp_server.messages] == [["ana@example.org"]]

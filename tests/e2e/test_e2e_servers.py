@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests import mails
 from tests import robot_notices as notices
-from tests.cfg import NOW, server_config
+from tests.cfg import NOW, ORGANISERS, server_config
 from tests.paths import DATA, REPO
 from workflow.cli import main
 
@@ -80,8 +80,9 @@ def test_mail_arriving_later_is_picked_up_by_uid_checkpoint(tmp_path: Path, env)
 
 def test_starttls_imap_and_folders_created(tmp_path: Path, env) -> None:
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp, port=account.port, security="starttls",
-                        processed_folder="Handled/callflow", quarantine_folder="Quarantine2")
+    cfg = server_config(tmp_path, account, smtp, mailbox={
+        "port": account.port, "security": "starttls",
+        "processed_folder": "Handled/callflow", "quarantine_folder": "Quarantine2"})
     account.append("INBOX", mails.list_post())
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert account.count("Handled/callflow") == 1
@@ -91,7 +92,7 @@ def test_starttls_imap_and_folders_created(tmp_path: Path, env) -> None:
 
 def test_tls_verification_is_on_by_default(tmp_path: Path, env, capsys) -> None:
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp, ca_file=None)
+    cfg = server_config(tmp_path, account, smtp, mailbox={"ca_file": None})
     account.append("INBOX", mails.inquiry())
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 1
     err = capsys.readouterr().err
@@ -127,7 +128,7 @@ def test_daemon_handles_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, env) -
     import time
 
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp, poll_seconds=1)
+    cfg = server_config(tmp_path, account, smtp, mailbox={"poll_seconds": 1})
     proc = subprocess.Popen(
         [sys.executable, "-m", "workflow", "--config", str(cfg), *NOW, "run"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
@@ -160,9 +161,7 @@ def test_a_rule_files_mail_in_its_own_folder(tmp_path: Path, env) -> None:
     (rules / "10-local.yaml").write_text(
         "rules:\n  - name: newsletters\n    when: {from: {domain: lists.example.com}}\n"
         "    then: {kind: list, folder: Newsletters/2022}\n", encoding="utf-8")
-    cfg = server_config(tmp_path, account, smtp)
-    text = cfg.read_text(encoding="utf-8") + f"paths:\n  rules: {rules}\n"
-    cfg.write_text(text, encoding="utf-8")
+    cfg = server_config(tmp_path, account, smtp, paths={"rules": str(rules)})
     account.append("INBOX", mails.list_post())
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
     assert account.count("Newsletters/2022") == 1 and account.count("INBOX") == 0
@@ -173,7 +172,7 @@ def test_large_attachments_are_fetched_in_small_batches(tmp_path: Path, env) -> 
     from email import message_from_bytes, policy
 
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp, batch_bytes=3_000_000)
+    cfg = server_config(tmp_path, account, smtp, mailbox={"batch_bytes": 3_000_000})
     big = []
     for i in range(4):
         msg = message_from_bytes(mails.inquiry(f"P{i} <p{i}@example.org>", question=False), policy=policy.default)
@@ -234,7 +233,7 @@ def test_servers_without_move_get_copy_and_delete(tmp_path: Path, env, monkeypat
 
 def test_a_new_uidvalidity_rereads_the_folder_without_acting_twice(tmp_path: Path, env) -> None:
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp, folder="Contact")
+    cfg = server_config(tmp_path, account, smtp, mailbox={"folder": "Contact"})
     first = mails.inquiry("A <a@example.org>")  # a question: stays (flagged) in the folder
     account.append("Contact", first)
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
@@ -253,16 +252,11 @@ def test_the_labelled_set_end_to_end_robots_never_answered(tmp_path: Path, env) 
     stays unanswered, every person who may be answered gets exactly one answer, nothing is lost."""
     import csv
 
-    import yaml
-
     account, smtp = env
     data_dir = DATA / "classify"
     with open(data_dir / "labels.tsv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
-    cfg = server_config(tmp_path, account, smtp)
-    config = yaml.safe_load(cfg.read_text())
-    config["organisers"].append({"name": "Ben Organiser", "email": "ben.organiser@example.org"})
-    cfg.write_text(yaml.safe_dump(config))
+    cfg = server_config(tmp_path, account, smtp, organisers=ORGANISERS)
     account.append_many("INBOX", [(data_dir / r["file"]).read_bytes() for r in rows if (data_dir / r["file"]).stat().st_size])
     assert main(["--config", str(cfg), *NOW, "run", "--once"]) == 0
 

@@ -6,13 +6,15 @@ tests/pipeline/test_send_crash_windows.py."""
 
 from __future__ import annotations
 
+import email
 import os
+from email import policy
 from pathlib import Path
 
 import pytest
 
 from tests import mails
-from tests.cfg import base_config, server_config, write_config
+from tests.cfg import server_config
 from tests.crash_windows import PEOPLE, cli, inquiries, statuses
 from tests.crashpoint import DIED
 from tests.maildir import deliver
@@ -22,16 +24,6 @@ from workflow.transport.smtp import SmtpTransport
 
 
 # -- SMTP: uncertain only after the final dot ----------------------------------------------------
-def _smtp_config(tmp: Path, smtp, **extra) -> Path:
-    data = base_config(tmp)
-    data["smtp"] = {
-        "backend": "smtp", "host": smtp.host, "port": smtp.port, "security": "starttls",
-        "username": smtp.username, "password_env": "CALLFLOW_TEST_SMTP_PASSWORD", "ca_file": smtp.ca_file,
-        "rate_per_minute": 1000, **extra,
-    }
-    return write_config(tmp, data)
-
-
 @pytest.fixture
 def smtp_env(smtp_server):
     return smtp_server, {**os.environ, "CALLFLOW_TEST_SMTP_PASSWORD": smtp_server.password}
@@ -43,7 +35,7 @@ def _received(smtp) -> list[str]:
 
 def test_smtp_a_death_before_the_handover_sends_again_safely(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
-    cfg = _smtp_config(tmp_path, smtp)
+    cfg = server_config(tmp_path, None, smtp)
     inquiries(tmp_path)
     # Dies with the connection open and the server waiting for the data (after its 354).
     assert cli(cfg, "run", "--once", crash=("before-handover", 2), env=env) == DIED
@@ -58,7 +50,7 @@ def test_smtp_a_death_after_the_handover_is_uncertain_and_never_resent(
     tmp_path: Path, smtp_env, point: str
 ) -> None:
     smtp, env = smtp_env
-    cfg = _smtp_config(tmp_path, smtp)
+    cfg = server_config(tmp_path, None, smtp)
     inquiries(tmp_path)
     assert cli(cfg, "run", "--once", crash=(point, 2), env=env) == DIED
     got = _received(smtp)
@@ -71,7 +63,7 @@ def test_smtp_a_death_after_the_handover_is_uncertain_and_never_resent(
 
 def test_smtp_a_death_after_done_is_sent(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
-    cfg = _smtp_config(tmp_path, smtp)
+    cfg = server_config(tmp_path, None, smtp)
     inquiries(tmp_path)
     assert cli(cfg, "run", "--once", crash=("after-done", 2), env=env) == DIED
     assert cli(cfg, "run", "--once", env=env) == 0
@@ -79,18 +71,17 @@ def test_smtp_a_death_after_done_is_sent(tmp_path: Path, smtp_env) -> None:
     assert set(statuses(tmp_path).values()) == {"sent"}
 
 
-def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, smtp_env) -> None:
+def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, smtp_env, monkeypatch) -> None:
     """The guarantee rests on aiosmtplib writing the data and its final dot in one write after the
     server's 354: checked here against a real server, so a change there fails this test."""
     smtp, env = smtp_env
-    os.environ["CALLFLOW_TEST_SMTP_PASSWORD"] = smtp.password
-    config = load(_smtp_config(tmp_path, smtp))
+    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp.password)
+    config = load(server_config(tmp_path, None, smtp))
     transport = SmtpTransport(config.smtp)
     seen: list[tuple[int, int]] = []
     try:
         for i in range(3):
-            message = __import__("email").message_from_bytes(
-                mails.inquiry(f"P <p{i}@example.org>"), policy=__import__("email.policy").policy.default)
+            message = email.message_from_bytes(mails.inquiry(f"P <p{i}@example.org>"), policy=policy.default)
             transport.send(message, "contact@callflow.example.org", [f"p{i}@example.org"],
                            on_handover=lambda: seen.append((smtp.attempts, len(smtp.messages))))
             assert len(smtp.messages) == i + 1
@@ -102,7 +93,7 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
 
 def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
-    cfg = _smtp_config(tmp_path, smtp, timeout_seconds=1)
+    cfg = server_config(tmp_path, None, smtp, smtp={"timeout_seconds": 1})
     smtp.silent_after_data, smtp.silence_seconds = 1, 4.0
     deliver(tmp_path / "mail", "1.m", mails.inquiry("P <a@example.org>", question=False))
     assert cli(cfg, "run", "--once", env=env) == 0
@@ -115,9 +106,7 @@ def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path,
 # -- resolving uncertain mail from the provider's copy of sent mail -------------------------------
 def test_an_uncertain_mail_found_in_the_sent_folder_is_sent(tmp_path: Path, env) -> None:
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp)
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  rate_per_minute: 1000\n",
-                                                           "  rate_per_minute: 1000\n  sent_folder: Sent\n"))
+    cfg = server_config(tmp_path, account, smtp, smtp={"sent_folder": "Sent"})
     account.append_many("INBOX", [mails.inquiry(f"P <{p}>", question=False) for p in PEOPLE])
     assert cli(cfg, "run", "--once", crash=("before-done", 2), env=os.environ.copy()) == DIED
     assert _received(smtp) == ["a@example.org", "b@example.org"]

@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import yaml
-
 from tests import mails
 from tests.cfg import server_config
 from tests.maildir import cli_json
@@ -28,13 +26,8 @@ START = datetime(2022, 3, 1, 12, 0)
 
 
 def configure(tmp: Path, account, smtp, *, require: bool, **smtp_options) -> list[str]:
-    path = server_config(tmp, account, smtp)
-    data = yaml.safe_load(path.read_text())
-    data["survey"]["require_authentication"] = require
-    data["commands"] = {"trusted_authserv_ids": [TRUSTED]}
-    data["digest"] = {"time": "08:00"}
-    data["smtp"].update(smtp_options)
-    path.write_text(yaml.safe_dump(data))
+    path = server_config(tmp, account, smtp, survey={"require_authentication": require},
+                         commands={"trusted_authserv_ids": [TRUSTED]}, digest={"time": "08:00"}, smtp=smtp_options)
     return ["--config", str(path)]
 
 
