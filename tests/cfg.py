@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ NOW = ["--now", START]
 
 
 def base_config(tmp: Path, **sections: Any) -> dict[str, Any]:
-    """A complete config with its files in ``tmp``, changed by ``sections`` (see ``merge``)."""
-    return merge({
+    """A complete config with its files in ``tmp``, changed by ``sections`` (see ``merge``); a deep
+    copy, so a test that changes it in place changes no shared value (``ORGANISERS``)."""
+    return copy.deepcopy(merge({
         "event": {
             "name": "Working group meeting",
             "timezone": "Europe/Brussels",
@@ -42,7 +44,7 @@ def base_config(tmp: Path, **sections: Any) -> dict[str, Any]:
         # Late in the day, so that tests counting mail see no digest unless they ask for one.
         "digest": {"time": "23:59"},
         "storage": {"path": str(tmp / "state.json")},
-    }, sections)
+    }, sections))
 
 
 def merge(data: dict[str, Any], sections: dict[str, Any]) -> dict[str, Any]:
