@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests import mails  # noqa: E402
+from bench.workload import corpus  # noqa: E402
 from tests.cfg import base_config, write_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer  # noqa: E402
 from workflow import config as config_mod  # noqa: E402
@@ -32,36 +32,6 @@ from workflow.parse import parse  # noqa: E402
 from workflow.pipeline import Runtime, intake_pass  # noqa: E402
 from workflow.store import Store  # noqa: E402
 from workflow.understand import worker_count  # noqa: E402
-
-
-def corpus(n: int) -> list[bytes]:
-    big = b"%PDF-1.4\n" + os.urandom(2_000_000)
-    out = []
-    for i in range(n):
-        r = i % 10
-        if r in (0, 1, 2, 3):
-            out.append(mails.survey(f"p{i}@example.org", f"Person {i}", str(i)))
-        elif r in (4, 5):
-            out.append(mails.inquiry(f"Q {i} <q{i}@example.net>", question=bool(i % 2)))
-        elif r == 6:
-            out.append(mails.out_of_office(f"O {i} <o{i}@example.com>"))
-        elif r == 7:
-            out.append(mails.list_post())
-        elif r == 8:
-            out.append(mails.build("Mail Delivery System <MAILER-DAEMON@mx.example.net>",
-                                   "Undelivered Mail Returned to Sender",
-                                   f"This is the mail system.\n\n<gone{i}@example.net>: host said: 550 5.1.1 unknown user\n",
-                                   Auto_Submitted="auto-replied"))
-        else:
-            if i % 1000 == 9:  # a few large attachments: memory must stay bounded
-                from email import message_from_bytes, policy
-                msg = message_from_bytes(mails.inquiry(f"A {i} <a{i}@example.net>", question=False),
-                                         policy=policy.default)
-                msg.add_attachment(big, maintype="application", subtype="pdf", filename="cv.pdf")
-                out.append(msg.as_bytes())
-            else:
-                out.append(mails.inquiry(f"R {i} <r{i}@example.net>", question=False))
-    return out
 
 
 def main() -> int:
