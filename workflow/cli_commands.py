@@ -23,7 +23,7 @@ from .daemon import Daemon, run_once, send_outbox
 from .demo import run_demo
 from .digest import build_digest
 from .digest_queue import queue_digest
-from .errors import CallflowError, ConfigError, MailboxError, TransportError, UsageError
+from .errors import CallflowError, ConfigError, MailboxError, UsageError
 from .importer import import_export
 from .invocation import clock_in, load_config, make_clock, print_csv, print_json
 from .lifecycle_steps import LifecycleSteps
@@ -229,10 +229,8 @@ def _check_smtp(cfg: Config) -> str:
     transport = SmtpTransport(cfg.smtp)
     try:
         transport.connect()
-    except TransportError:
+    finally:
         transport.close()
-        raise
-    transport.close()
     return f"SMTP {cfg.smtp.host}:{cfg.smtp.port} ({cfg.smtp.security})"
 
 

@@ -237,6 +237,9 @@ class Smtp(_Server):
     # `import`) are sent at most this many per rolling hour: a forged notification names any
     # address, and mail to many new addresses at once looks like spam to their providers.
     first_contact_per_hour: int = Field(default=20, gt=0)
+    # Connections used at once when much mail is due (a backfill): the server takes one mail
+    # while the next is prepared. Three is polite to hosted providers, which allow a few more.
+    connections: int = Field(default=3, ge=1, le=20)
     max_attempts: int = Field(default=5, gt=0)
     retry_seconds: float = Field(default=60, gt=0)
     # Where the provider keeps a copy of submitted mail (Gmail, Microsoft 365 and most hosted

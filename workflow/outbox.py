@@ -24,15 +24,15 @@ import contextlib
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
 from .addresses import unanswerable
 from .errors import CallflowError, TransportError, UsageError
+from .outgoing import Delivery, OutgoingMail
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -168,11 +168,17 @@ def pending_count(store: Store) -> int:
 
 
 class Transport(Protocol):
-    def send(
-        self, message: EmailMessage, sender: str, recipients: list[str], on_handover: Callable[[], None]
+    def deliver(
+        self,
+        mails: Iterable[OutgoingMail],
+        on_handover: Callable[[Sequence[OutgoingMail]], None],
+        on_result: Callable[[Delivery], None],
     ) -> None:
-        """Deliver, calling ``on_handover`` once, right before the point after which the mail
-        may have been delivered; if it raises, nothing was delivered."""
+        """Deliver the mails (taken from ``mails`` one at a time, as the transport is ready for
+        the next), calling ``on_result`` once for each mail taken. Before a mail passes its point
+        of no return, ``on_handover`` is called with it (or with several that reach it together);
+        if that raises, those mails are not delivered. A transport may stop taking mails when it
+        cannot reach its server: what it did not take stays as it was."""
         ...
 
     def delivered(self, message_id: str) -> bool | None:
@@ -194,31 +200,45 @@ _LEGACY_BEGIN = "begin"
 
 
 class SendJournal:
-    """Append-only handover/done log that makes sending exactly-once (or at most once) across crashes."""
+    """Append-only handover/done log that makes sending exactly-once (or at most once) across crashes.
+
+    Group commit: the handovers of mails that reach their point of no return together are
+    written with one fsync, and ``done``/``fail`` lines are not forced to disk one by one (the
+    next handover's fsync, or ``sync`` at the end of a run, carries them). What a process death
+    cannot lose is what matters: a line is in the file (the OS has it) before the step it
+    records. Only a power loss could drop an unsynced ``done``, and then the mail reads as
+    uncertain: never as unsent, so never sent twice.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._fd: int | None = None
+        self._unsynced = False
 
-    def _append(self, line: str, durable: bool) -> None:
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        try:
-            os.write(fd, (line + "\n").encode())
-            if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
+    def _write(self, lines: Iterable[str], durable: bool) -> None:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.write(self._fd, "".join(f"{line}\n" for line in lines).encode())
+        if durable:
+            os.fsync(self._fd)
+        self._unsynced = not durable
 
-    def handover(self, key: str) -> None:
-        """The mail is about to leave: from here on it may have been delivered."""
-        self._append(f"{HANDOVER} {key}", durable=True)
+    def handover(self, keys: Sequence[str]) -> None:
+        """These mails are about to leave: from here on they may have been delivered."""
+        self._write((f"{HANDOVER} {key}" for key in keys), durable=True)
 
     def done(self, key: str) -> None:
-        self._append(f"{DONE} {key}", durable=True)
+        self._write([f"{DONE} {key}"], durable=False)
 
     def fail(self, key: str) -> None:
-        """The server refused or the connection failed: nothing was delivered. (Not forced to
-        disk: if it is lost, the mail is simply tried again, which is what fail means.)"""
-        self._append(f"{FAIL} {key}", durable=False)
+        """The server refused or the connection failed: nothing was delivered."""
+        self._write([f"{FAIL} {key}"], durable=False)
+
+    def sync(self) -> None:
+        """Force the lines written since the last fsync to disk (the end of a run of sends)."""
+        if self._fd is not None and self._unsynced:
+            os.fsync(self._fd)
+            self._unsynced = False
 
     def read(self) -> dict[str, str]:
         """Key → the last thing recorded for it: handover, done or fail."""
@@ -235,6 +255,10 @@ class SendJournal:
 
     def clear(self) -> None:
         """Called only after the store has committed what the journal says."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+            self._unsynced = False
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
 
@@ -365,7 +389,7 @@ def first_contact_budget(store: Store, now: datetime, per_hour: int) -> int:
 def send_due(
     store: Store,
     transport: Transport,
-    render: Callable[[dict[str, Any]], tuple[EmailMessage, str, list[str]]],
+    render: Callable[[dict[str, Any]], OutgoingMail],
     journal: SendJournal,
     now: datetime,
     *,
@@ -376,86 +400,113 @@ def send_due(
     first_contact_per_hour: int | None = None,
 ) -> SendReport:
     """Send what is due, at most ``rate_per_minute`` in any minute and ``first_contact_per_hour``
-    first-contact mails in any hour (the others are not slowed by that); the caller commits."""
+    first-contact mails in any hour (the others are not slowed by that); the caller commits.
+
+    Each mail is rendered when the transport is ready for it, so rendering the next overlaps
+    with the server taking the last; the outcome of each is recorded as it comes."""
     report = SendReport()
     window_start = now - timedelta(minutes=1)
     recent = [t for t in store.meta.get("recent_sends", []) if datetime.fromisoformat(t) > window_start]
-    budget = max(0, rate_per_minute - len(recent))
     queue = due(store, now)
-    first_contacts_left = (
-        len(queue) if first_contact_per_hour is None
-        else first_contact_budget(store, now, first_contact_per_hour)
-    )
-    for entry in queue:
-        if budget <= 0:
-            report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
-            break
-        if entry.get(FIRST_CONTACT) and first_contacts_left <= 0:
-            report.deferred += 1  # stays pending, untouched: a later pass sends it
-            continue
-        try:
-            message, sender, recipients = render(entry)
-        except (CallflowError, ValueError) as exc:
-            # One broken template or context must not stop every other mail from going out.
-            entry["status"] = FAILED
-            entry["last_error"] = f"cannot render: {exc}"
-            _note(entry, now, f"failed: cannot render: {exc}", "sender")
-            report.failed.append(entry)
-            continue
-        key = entry["key"]
-        handed_over: list[bool] = []
+    # What may still go out: taken when a mail is handed to the transport, given back when it
+    # was not delivered (a failed attempt uses up neither the minute nor the hour).
+    left = {"minute": rate_per_minute - len(recent),
+            FIRST_CONTACT: len(queue) if first_contact_per_hour is None
+            else first_contact_budget(store, now, first_contact_per_hour)}
+    by_key: dict[str, dict[str, Any]] = {}
 
-        def handover(key: str = key, handed_over: list[bool] = handed_over) -> None:
-            journal.handover(key)
-            handed_over.append(True)
+    def budgets(entry: dict[str, Any]) -> list[str]:
+        return ["minute", FIRST_CONTACT] if entry.get(FIRST_CONTACT) else ["minute"]
 
-        try:
-            transport.send(message, sender, recipients, on_handover=handover)
-        except TransportError as exc:
-            entry["attempts"] += 1
-            entry["last_error"] = str(exc)
-            if getattr(exc, "maybe_delivered", False):
-                # Lost after the data was handed over, before the server answered: it may have
-                # been delivered. Never resent on its own (the journal's handover says the same).
-                entry["status"] = UNCERTAIN
-                _note(entry, now, f"uncertain: {exc}", "sender")
-                report.failed.append(entry)
-                continue
-            permanent = getattr(exc, "permanent", False)
-            journal.fail(entry["key"])
-            if permanent or entry["attempts"] >= max_attempts:
+    def rendered() -> Iterator[OutgoingMail]:
+        for entry in queue:
+            if left["minute"] <= 0:
+                return
+            if entry.get(FIRST_CONTACT) and left[FIRST_CONTACT] <= 0:
+                continue  # stays pending, untouched: a later pass sends it
+            try:
+                mail = render(entry)
+            except Exception as exc:  # one broken template or context must not stop every other mail
                 entry["status"] = FAILED
-                _note(entry, now, f"failed: {exc}", "sender")
+                entry["last_error"] = f"cannot render: {exc}"[:300]
+                _note(entry, now, f"failed: {entry['last_error']}", "sender")
                 report.failed.append(entry)
-                if permanent and on_refused and getattr(exc, "refused", None):
-                    on_refused(entry, str(exc))
-            else:
-                delay = retry_seconds * (2 ** (entry["attempts"] - 1))
-                entry["next_attempt"] = (now + timedelta(seconds=delay)).isoformat()
-                _note(entry, now, f"retry later: {exc}", "sender")
-                report.retried.append(entry)
-            continue
-        except Exception as exc:  # this one mail cannot be written out (a bug, or text no mail can carry)
-            entry["attempts"] += 1
-            entry["last_error"] = f"cannot be sent: {type(exc).__name__}: {exc}"[:300]
-            # Before the handover nothing left; after it, only a person can tell.
-            entry["status"] = UNCERTAIN if handed_over else FAILED
-            _note(entry, now, f"{'uncertain' if handed_over else 'failed'}: {entry['last_error']}", "sender")
-            if not handed_over:
-                journal.fail(key)
-            report.failed.append(entry)
-            log.error("outbox id=%s kind=%s cannot be sent (%s)", entry["id"], entry["kind"], type(exc).__name__)
-            continue
-        journal.done(entry["key"])
-        entry["status"] = SENT
-        entry["sent_at"] = now.isoformat()
-        entry["attempts"] += 1
-        _note(entry, now, "sent", "sender")
-        report.sent.append(entry)
-        recent.append(now.isoformat())
-        budget -= 1
-        if entry.get(FIRST_CONTACT):
-            first_contacts_left -= 1
-        log.info("sent outbox id=%s kind=%s", entry["id"], entry["kind"])
+                if not isinstance(exc, CallflowError | ValueError):
+                    log.error("outbox id=%s kind=%s cannot be rendered (%s)", entry["id"], entry["kind"],
+                              type(exc).__name__)
+                continue
+            for budget in budgets(entry):
+                left[budget] -= 1
+            by_key[mail.key] = entry
+            yield mail
+
+    def handover(mails: Sequence[OutgoingMail]) -> None:
+        journal.handover([m.key for m in mails])
+
+    def result(delivery: Delivery) -> None:
+        entry = by_key.pop(delivery.mail.key)
+        _record(entry, delivery, journal, now, report, max_attempts, retry_seconds, on_refused)
+        if delivery.delivered:
+            recent.append(now.isoformat())
+        else:
+            for budget in budgets(entry):
+                left[budget] += 1
+
+    try:
+        transport.deliver(rendered(), handover, result)
+    finally:
+        journal.sync()
+    # Left for a later pass by the limits, or because the transport stopped (its server cannot
+    # be reached): untouched.
+    report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
     store.meta["recent_sends"] = recent
     return report
+
+
+def _record(
+    entry: dict[str, Any], delivery: Delivery, journal: SendJournal, now: datetime, report: SendReport,
+    max_attempts: int, retry_seconds: float, on_refused: Callable[[dict[str, Any], str], None] | None,
+) -> None:
+    """What became of one mail, in its outbox entry and in the journal."""
+    key, exc = entry["key"], delivery.error
+    entry["attempts"] += 1
+    if exc is None:
+        journal.done(key)
+        entry["status"] = SENT
+        entry["sent_at"] = now.isoformat()
+        _note(entry, now, "sent", "sender")
+        report.sent.append(entry)
+        log.info("sent outbox id=%s kind=%s", entry["id"], entry["kind"])
+        return
+    if not isinstance(exc, TransportError):
+        # This one mail could not be written out (a bug, or text no mail can carry). Before the
+        # handover nothing left; after it, only a person can tell.
+        entry["last_error"] = f"cannot be sent: {type(exc).__name__}: {exc}"[:300]
+        entry["status"] = UNCERTAIN if delivery.handed_over else FAILED
+        _note(entry, now, f"{'uncertain' if delivery.handed_over else 'failed'}: {entry['last_error']}", "sender")
+        if not delivery.handed_over:
+            journal.fail(key)
+        report.failed.append(entry)
+        log.error("outbox id=%s kind=%s cannot be sent (%s)", entry["id"], entry["kind"], type(exc).__name__)
+        return
+    entry["last_error"] = str(exc)
+    if getattr(exc, "maybe_delivered", False):
+        # Lost after the data was handed over, before the server answered: it may have been
+        # delivered. Never resent on its own (the journal's handover says the same).
+        entry["status"] = UNCERTAIN
+        _note(entry, now, f"uncertain: {exc}", "sender")
+        report.failed.append(entry)
+        return
+    permanent = getattr(exc, "permanent", False)
+    journal.fail(key)
+    if permanent or entry["attempts"] >= max_attempts:
+        entry["status"] = FAILED
+        _note(entry, now, f"failed: {exc}", "sender")
+        report.failed.append(entry)
+        if permanent and on_refused and getattr(exc, "refused", None):
+            on_refused(entry, str(exc))
+    else:
+        delay = retry_seconds * (2 ** (entry["attempts"] - 1))
+        entry["next_attempt"] = (now + timedelta(seconds=delay)).isoformat()
+        _note(entry, now, f"retry later: {exc}", "sender")
+        report.retried.append(entry)

@@ -6,9 +6,7 @@ tests/pipeline/test_send_crash_windows.py."""
 
 from __future__ import annotations
 
-import email
 import os
-from email import policy
 from pathlib import Path
 
 import pytest
@@ -19,8 +17,12 @@ from tests.crash_windows import PEOPLE, cli, inquiries, statuses
 from tests.crashpoint import DIED
 from tests.maildir import deliver
 from workflow.config import load
+from workflow.outgoing import OutgoingMail
 from workflow.store import Store
 from workflow.transport.smtp import SmtpTransport
+
+# One connection: the N-th mail to reach a journal step is the N-th person, as the tests expect.
+ONE_AT_A_TIME = {"connections": 1}
 
 
 # -- SMTP: uncertain only after the final dot ----------------------------------------------------
@@ -35,7 +37,7 @@ def _received(smtp) -> list[str]:
 
 def test_smtp_a_death_before_the_handover_sends_again_safely(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
-    cfg = server_config(tmp_path, None, smtp)
+    cfg = server_config(tmp_path, None, smtp, smtp=ONE_AT_A_TIME)
     inquiries(tmp_path)
     # Dies with the connection open and the server waiting for the data (after its 354).
     assert cli(cfg, "run", "--once", crash=("before-handover", 2), env=env) == DIED
@@ -50,7 +52,7 @@ def test_smtp_a_death_after_the_handover_is_uncertain_and_never_resent(
     tmp_path: Path, smtp_env, point: str
 ) -> None:
     smtp, env = smtp_env
-    cfg = server_config(tmp_path, None, smtp)
+    cfg = server_config(tmp_path, None, smtp, smtp=ONE_AT_A_TIME)
     inquiries(tmp_path)
     assert cli(cfg, "run", "--once", crash=(point, 2), env=env) == DIED
     got = _received(smtp)
@@ -63,7 +65,7 @@ def test_smtp_a_death_after_the_handover_is_uncertain_and_never_resent(
 
 def test_smtp_a_death_after_done_is_sent(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
-    cfg = server_config(tmp_path, None, smtp)
+    cfg = server_config(tmp_path, None, smtp, smtp=ONE_AT_A_TIME)
     inquiries(tmp_path)
     assert cli(cfg, "run", "--once", crash=("after-done", 2), env=env) == DIED
     assert cli(cfg, "run", "--once", env=env) == 0
@@ -76,14 +78,15 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
     server's 354: checked here against a real server, so a change there fails this test."""
     smtp, env = smtp_env
     monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp.password)
-    config = load(server_config(tmp_path, None, smtp))
+    config = load(server_config(tmp_path, None, smtp, smtp=ONE_AT_A_TIME))
     transport = SmtpTransport(config.smtp)
     seen: list[tuple[int, int]] = []
     try:
         for i in range(3):
-            message = email.message_from_bytes(mails.inquiry(f"P <p{i}@example.org>"), policy=policy.default)
-            transport.send(message, "contact@callflow.example.org", [f"p{i}@example.org"],
-                           on_handover=lambda: seen.append((smtp.attempts, len(smtp.messages))))
+            to = f"p{i}@example.org"
+            mail = OutgoingMail(f"ack:{to}", f"<{i}@x>", "contact@callflow.example.org", (to,),
+                                mails.inquiry(f"P <{to}>"))
+            transport.send(mail, on_handover=lambda group: seen.append((smtp.attempts, len(smtp.messages))))
             assert len(smtp.messages) == i + 1
     finally:
         transport.close()
@@ -93,7 +96,7 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
 
 def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
-    cfg = server_config(tmp_path, None, smtp, smtp={"timeout_seconds": 1})
+    cfg = server_config(tmp_path, None, smtp, smtp={**ONE_AT_A_TIME, "timeout_seconds": 1})
     smtp.silent_after_data, smtp.silence_seconds = 1, 4.0
     deliver(tmp_path / "mail", "1.m", mails.inquiry("P <a@example.org>", question=False))
     assert cli(cfg, "run", "--once", env=env) == 0
@@ -106,7 +109,7 @@ def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path,
 # -- resolving uncertain mail from the provider's copy of sent mail -------------------------------
 def test_an_uncertain_mail_found_in_the_sent_folder_is_sent(tmp_path: Path, env) -> None:
     account, smtp = env
-    cfg = server_config(tmp_path, account, smtp, smtp={"sent_folder": "Sent"})
+    cfg = server_config(tmp_path, account, smtp, smtp={**ONE_AT_A_TIME, "sent_folder": "Sent"})
     account.append_many("INBOX", [mails.inquiry(f"P <{p}>", question=False) for p in PEOPLE])
     assert cli(cfg, "run", "--once", crash=("before-done", 2), env=os.environ.copy()) == DIED
     assert _received(smtp) == ["a@example.org", "b@example.org"]

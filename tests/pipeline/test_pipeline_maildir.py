@@ -172,9 +172,9 @@ def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> No
     real_send = tmaildir.MaildirTransport.send
     calls = []
 
-    def send_then_die(self, message, sender, recipients, on_handover):
-        calls.append(recipients)
-        real_send(self, message, sender, recipients, on_handover)
+    def send_then_die(self, mail, on_handover):
+        calls.append(mail.recipients)
+        real_send(self, mail, on_handover)
         if len(calls) == 1:
             raise SystemExit("killed after the first mail was delivered, before the journal's done")
 

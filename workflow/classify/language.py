@@ -309,9 +309,14 @@ def _check_patterns(data: LanguageFile, path: Path) -> None:
                 raise ConfigError(f"{path}: {key}: named groups are reserved for callflow; use (?:…)")
 
 
+# libyaml's loader, when PyYAML was built with it (the wheels are), reads the language files 7×
+# faster than the pure-Python one: a second less at every start with 24 languages.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_file(path: Path) -> LanguageFile:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:

@@ -14,11 +14,11 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable
-from email.message import EmailMessage
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..errors import TransportError
+from ..outgoing import Delivery, OutgoingMail, deliver_one_by_one
 
 _MARK = ".cf"  # "<time>.cf<digest of the Message-ID>.<host>": found again by its digest
 
@@ -37,12 +37,18 @@ class MaildirTransport:
         except OSError as exc:
             raise TransportError(f"smtp.path: cannot open Maildir {self.path}: {exc.strerror}") from None
 
-    def send(
-        self, message: EmailMessage, sender: str, recipients: list[str],
-        on_handover: Callable[[], None] | None = None,
+    def deliver(
+        self,
+        mails: Iterable[OutgoingMail],
+        on_handover: Callable[[Sequence[OutgoingMail]], None],
+        on_result: Callable[[Delivery], None],
     ) -> None:
-        data = message_with_envelope(message, sender, recipients)
-        name = f"{time.time_ns()}{_MARK}{_digest(str(message['Message-ID'] or ''))}.{self.host}"
+        deliver_one_by_one(self.send, mails, on_handover, on_result)
+
+    def send(self, mail: OutgoingMail, on_handover: Callable[[Sequence[OutgoingMail]], None]) -> None:
+        """Write one mail; raises TransportError when it is not in ``new/`` (nothing delivered)."""
+        data = message_with_envelope(mail)
+        name = f"{time.time_ns()}{_MARK}{_digest(mail.message_id)}.{self.host}"
         tmp, final = self.path / "tmp" / name, self.path / "new" / name
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -51,8 +57,7 @@ class MaildirTransport:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            if on_handover is not None:
-                on_handover()
+            on_handover([mail])
             os.rename(tmp, final)
             _fsync_dir(final.parent)
         except OSError as exc:
@@ -93,7 +98,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def message_with_envelope(message: EmailMessage, sender: str, recipients: list[str]) -> bytes:
+def message_with_envelope(mail: OutgoingMail) -> bytes:
     """The message with its envelope prepended as headers a pickup agent can read."""
-    head = f"Return-Path: <{sender}>\nX-Envelope-To: {', '.join(recipients)}\n".encode()
-    return head + message.as_bytes()
+    head = f"Return-Path: <{mail.sender}>\nX-Envelope-To: {', '.join(mail.recipients)}\n".encode()
+    return head + mail.data

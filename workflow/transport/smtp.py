@@ -1,13 +1,16 @@
 """SMTP sending with aiosmtplib: TLS or STARTTLS verified by default, login from env.
 
-callflow's pipeline is synchronous; this class owns one event loop and one connection that
-is reused for a run of sends and reopened when the server dropped it.
+callflow's pipeline is synchronous; this class owns one event loop and up to
+``smtp.connections`` connections, kept open for the next run of sends and reopened when the
+server dropped one. Several connections let the server take one mail while the next is rendered
+and sent on another (aiosmtplib does not pipeline commands on one connection).
 
 The point of no return is the final dot: until the message data is handed to the server, a
 crash or a failure leaves nothing delivered (RFC 5321 §4.1.1.4: the server acts only on a
-complete transaction). ``send`` calls ``on_handover`` right before aiosmtplib writes the data
-and its final dot (one write, after the server's 354), so the outbox can tell "never left" from
-"may have been delivered". A connection lost after that write, before the server's answer, is
+complete transaction). The write of the data and its final dot (one write, after the server's
+354) is held back until ``on_handover`` has recorded the mail, so the outbox can tell "never
+left" from "may have been delivered"; mails reaching that point together are recorded together
+(one fsync). A connection lost after that write, before the server's answer, is
 ``maybe_delivered``, never a plain failure to retry.
 """
 
@@ -16,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from collections.abc import Callable
-from email.message import EmailMessage
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import aiosmtplib
 
 from ..config import Smtp
 from ..errors import TransportError
+from ..outgoing import Delivery, OutgoingMail
 
 
 def tls_context(ca_file: object | None) -> ssl.SSLContext:
@@ -45,30 +48,76 @@ class SmtpSendError(TransportError):
 _END_OF_DATA = b"\r\n.\r\n"
 
 
+class _HandoverGroup:
+    """Group commit of handovers: the mails whose data is ready in the same turn of the event
+    loop are handed over with one call (one fsync of the journal), then their data is written."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, on_handover: Callable[[Sequence[OutgoingMail]], None]) -> None:
+        self.loop = loop
+        self.on_handover = on_handover
+        self.waiting: list[tuple[OutgoingMail, Callable[[], None], Callable[[Exception], None]]] = []
+
+    def add(self, mail: OutgoingMail, proceed: Callable[[], None], refuse: Callable[[Exception], None]) -> None:
+        self.waiting.append((mail, proceed, refuse))
+        if len(self.waiting) == 1:
+            self.loop.call_soon(self._flush)
+
+    def _flush(self) -> None:
+        group, self.waiting = self.waiting, []
+        try:
+            self.on_handover([mail for mail, _, _ in group])
+        except Exception as exc:  # the journal cannot record it: the data must not leave
+            for _, _, refuse in group:
+                refuse(exc)
+            return
+        for _, proceed, _ in group:
+            proceed()
+
+
 class _HandoverWatch:
-    """Calls back right before the protocol writes the message data with its final dot.
+    """Holds back the write of the message data with its final dot until the handover is recorded.
 
     aiosmtplib's protocol writes the dot-stuffed data and the final ``.\\r\\n`` in one call to
     its ``write``, after the server's 354; no command ends with CRLF.CRLF. The tests check this
-    against a real server, so a change in aiosmtplib fails them rather than this guard.
+    against a real server, so a change in aiosmtplib fails them rather than this guard. Until
+    the write is released nothing of the data has left, and the protocol is waiting for the
+    server's answer to it, so holding it back a moment changes nothing else.
     """
 
-    def __init__(self, client: aiosmtplib.SMTP, on_handover: Callable[[], None]) -> None:
+    def __init__(self, client: aiosmtplib.SMTP, mail: OutgoingMail, group: _HandoverGroup) -> None:
         self.protocol = client.protocol
-        self.on_handover = on_handover
+        self.mail = mail
+        self.group = group
+        self.armed = True
         self.handed_over = False
+        self.refused: Exception | None = None  # why the handover could not be recorded
 
     def __enter__(self) -> _HandoverWatch:
-        if self.protocol is not None:
-            real_write = self.protocol.write
+        protocol = self.protocol
+        if protocol is not None:
+            real_write = protocol.write
+
+            def proceed(data: bytes) -> None:
+                try:
+                    real_write(data)
+                except Exception as exc:  # the connection went meanwhile: nothing of the data left
+                    self.refused = exc
+                else:
+                    self.handed_over = True
+
+            def refuse(exc: Exception) -> None:
+                self.refused = exc
+                if protocol.transport is not None:
+                    protocol.transport.abort()  # ends the wait for an answer to data never sent
 
             def write(data: bytes) -> None:
-                if not self.handed_over and data.endswith(_END_OF_DATA):
-                    self.on_handover()  # if this raises, the data is not written
-                    self.handed_over = True
+                if self.armed and data.endswith(_END_OF_DATA):
+                    self.armed = False
+                    self.group.add(self.mail, lambda: proceed(data), refuse)
+                    return
                 real_write(data)
 
-            self.protocol.write = write  # type: ignore[method-assign]
+            protocol.write = write  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -78,13 +127,15 @@ class _HandoverWatch:
 
 
 class SmtpTransport:
+    """Sends over up to ``smtp.connections`` connections at once, kept open for reuse."""
+
     def __init__(self, settings: Smtp, sent_copies: Callable[[str], bool | None] | None = None) -> None:
         self.settings = settings
         # Looks a Message-ID up where the provider keeps copies of submitted mail (sent_folder).
         self.sent_copies = sent_copies
         self.password = settings.password()
         self.loop = asyncio.new_event_loop()
-        self.client: aiosmtplib.SMTP | None = None
+        self.idle: list[aiosmtplib.SMTP] = []  # open connections between runs of sends
 
     def _new_client(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -99,58 +150,119 @@ class SmtpTransport:
         )
 
     async def _connect(self) -> aiosmtplib.SMTP:
+        """A new connection, logged in; raises SmtpSendError with a clear reason."""
         client = self._new_client()
-        await client.connect()
-        if self.settings.username:
-            await client.login(self.settings.username, self.password or "")
-        return client
-
-    def connect(self) -> None:
-        """Open (or reopen) the connection; raises TransportError with a clear reason."""
         try:
-            self.client = self.loop.run_until_complete(self._connect())
+            await client.connect()
+            if self.settings.username:
+                await client.login(self.settings.username, self.password or "")
         except ssl.SSLError as exc:
+            client.close()
             raise SmtpSendError(f"smtp: TLS with {self.settings.host} failed: {exc.reason or exc}", False) from None
         except aiosmtplib.SMTPAuthenticationError as exc:
+            client.close()
             raise SmtpSendError(f"smtp: login as {self.settings.username} refused: {exc.message}", True) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
+            client.close()
             raise SmtpSendError(
                 f"smtp: cannot connect to {self.settings.host}:{self.settings.port}: {exc}", False
             ) from None
+        return client
 
-    def send(
-        self, message: EmailMessage, sender: str, recipients: list[str],
-        on_handover: Callable[[], None] | None = None,
+    def connect(self) -> None:
+        """Open a connection (kept for the next sends); raises SmtpSendError with a clear reason."""
+        self.idle.append(self.loop.run_until_complete(self._connect()))
+
+    async def _client(self) -> aiosmtplib.SMTP:
+        while self.idle:
+            client = self.idle.pop()
+            if client.is_connected:
+                return client
+        return await self._connect()
+
+    def deliver(
+        self,
+        mails: Iterable[OutgoingMail],
+        on_handover: Callable[[Sequence[OutgoingMail]], None],
+        on_result: Callable[[Delivery], None],
     ) -> None:
-        if self.client is None or not self.client.is_connected:
-            self.connect()
-        assert self.client is not None
-        watch = _HandoverWatch(self.client, on_handover or (lambda: None))
+        """Send over up to ``smtp.connections`` connections at once. When a connection cannot
+        be made, that mail fails (to be retried) and no further mail is taken: the rest waits
+        for a later pass instead of each failing the same way."""
+        self.loop.run_until_complete(self._deliver(iter(mails), on_handover, on_result))
+
+    async def _deliver(
+        self, mails: Iterator[OutgoingMail], on_handover: Callable[[Sequence[OutgoingMail]], None],
+        on_result: Callable[[Delivery], None],
+    ) -> None:
+        group = _HandoverGroup(self.loop, on_handover)
+        unreachable: list[SmtpSendError] = []
+
+        async def one_connection() -> None:
+            client: aiosmtplib.SMTP | None = None
+            try:
+                while not unreachable:
+                    mail = next(mails, None)
+                    if mail is None:
+                        return
+                    if client is None:
+                        try:
+                            client = await self._client()
+                        except SmtpSendError as exc:
+                            unreachable.append(exc)
+                            on_result(Delivery(mail, exc))
+                            return
+                    delivery = await self._send(client, mail, group)
+                    if delivery.error is not None and not client.is_connected:
+                        client = None
+                    on_result(delivery)
+            finally:
+                if client is not None and client.is_connected:
+                    self.idle.append(client)
+
+        await asyncio.gather(*(one_connection() for _ in range(self.settings.connections)))
+
+    async def _send(self, client: aiosmtplib.SMTP, mail: OutgoingMail, group: _HandoverGroup) -> Delivery:
+        watch = _HandoverWatch(client, mail, group)
         try:
             with watch:
-                errors, _ = self.loop.run_until_complete(
-                    self.client.send_message(message, sender=sender, recipients=recipients)
-                )
+                errors, _ = await client.sendmail(mail.sender, list(mail.recipients), mail.data)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             codes = [r.code for r in exc.recipients]
             refused = [r.recipient for r in exc.recipients]
             text = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
-            raise SmtpSendError(f"smtp: recipient refused: {text}", all(c >= 500 for c in codes), refused) from None
+            return Delivery(mail, SmtpSendError(
+                f"smtp: recipient refused: {text}", all(c >= 500 for c in codes), refused))
         except aiosmtplib.SMTPResponseException as exc:
             # An answer from the server, after the data too: it did not take the mail.
-            self._drop()
-            raise SmtpSendError(f"smtp: server said {exc.code} {exc.message}", exc.code >= 500) from None
+            _drop(client)
+            return Delivery(mail, SmtpSendError(f"smtp: server said {exc.code} {exc.message}", exc.code >= 500))
         except (aiosmtplib.SMTPException, OSError) as exc:
-            self._drop()
+            _drop(client)
+            if watch.refused is not None:
+                return Delivery(mail, SmtpSendError(f"smtp: not sent, the handover could not be recorded: "
+                                                    f"{watch.refused}", False))
             if watch.handed_over:
-                raise SmtpSendError(
+                return Delivery(mail, SmtpSendError(
                     f"smtp: connection lost after the message was handed over, before the server "
                     f"confirmed it: {exc}", False, maybe_delivered=True,
-                ) from None
-            raise SmtpSendError(f"smtp: sending failed: {exc}", False) from None
+                ), handed_over=True)
+            return Delivery(mail, SmtpSendError(f"smtp: sending failed: {exc}", False))
+        except Exception as exc:  # this one mail cannot be written out: a bug, or text no mail can carry
+            _drop(client)
+            return Delivery(mail, exc, handed_over=watch.handed_over)
         if errors:
             text = "; ".join(f"{addr}: {resp.code} {resp.message}" for addr, resp in errors.items())
-            raise SmtpSendError(f"smtp: recipient refused: {text}", True, list(errors))
+            return Delivery(mail, SmtpSendError(f"smtp: recipient refused: {text}", True, list(errors)),
+                            handed_over=True)
+        return Delivery(mail, None, handed_over=True)
+
+    def send(self, mail: OutgoingMail, on_handover: Callable[[Sequence[OutgoingMail]], None]) -> None:
+        """One mail on its own; raises what ``deliver`` would report."""
+        outcome: list[Delivery] = []
+        self.deliver([mail], on_handover, outcome.append)
+        if outcome[0].error is not None:
+            raise outcome[0].error
 
     def delivered(self, message_id: str) -> bool | None:
         """SMTP itself cannot say after the fact whether a server kept a message; the provider's
@@ -160,15 +272,16 @@ class SmtpTransport:
     def tidy(self) -> None:
         """An interrupted SMTP transaction leaves nothing on this side."""
 
-    def _drop(self) -> None:
-        if self.client is not None:
-            with contextlib.suppress(Exception):
-                self.client.close()
-        self.client = None
-
     def close(self) -> None:
-        if self.client is not None and self.client.is_connected:
-            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
-                self.loop.run_until_complete(self.client.quit())
-        self._drop()
+        idle, self.idle = self.idle, []
+        for client in idle:
+            if client.is_connected:
+                with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                    self.loop.run_until_complete(client.quit())
+            _drop(client)
         self.loop.close()
+
+
+def _drop(client: aiosmtplib.SMTP) -> None:
+    with contextlib.suppress(Exception):
+        client.close()

@@ -8,7 +8,9 @@ tests/pipeline/test_digest_reply.py.
 from __future__ import annotations
 
 import copy
+import email
 from datetime import datetime, timedelta
+from email import policy
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -151,8 +153,9 @@ def test_authorised_commands_are_applied_and_answered_once(env: Env) -> None:
     assert reply["context"]["organiser"] == {"name": "Anna Organiser", "email": ORGANISER}
     assert reply["reply_to"] == tokens.reply_address(env.config, env.token)
 
-    message, _, recipients = Renderer(env.config).render(reply, NOW)
-    assert recipients == [ORGANISER]
+    out = Renderer(env.config).render(reply, NOW)
+    assert out.recipients == (ORGANISER,)
+    message = email.message_from_bytes(out.data, policy=policy.default)
     assert message["Subject"] == "Commands done: 4 ok, 0 failed – Working group meeting"
     assert message["In-Reply-To"] == mail.message_id and message["Auto-Submitted"] == "auto-replied"
     body = message.get_body(("plain",)).get_content()

@@ -8,20 +8,21 @@ mail to people who wrote themselves not slowed, and the journal's crash guarante
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.fake_transport import OneByOne, render
 from workflow import outbox
 from workflow.errors import TransportError
+from workflow.outgoing import OutgoingMail
 from workflow.store import Store
 
 T0 = datetime(2022, 3, 1, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 
 
-class Recorder:
+class Recorder(OneByOne):
     """Accepts every mail; optionally dies right after the server accepted the n-th one."""
 
     def __init__(self, die_after: int | None = None, refuse: set[str] | None = None) -> None:
@@ -29,28 +30,14 @@ class Recorder:
         self.die_after = die_after
         self.refuse = refuse or set()
 
-    def send(self, message: EmailMessage, sender: str, recipients: list[str], on_handover) -> None:
-        if recipients[0] in self.refuse:
+    def send(self, mail: OutgoingMail, on_handover) -> None:
+        if mail.recipients[0] in self.refuse:
             raise TransportError("451 4.3.0 try again later")
-        on_handover()
-        self.sent.append(recipients[0])
+        on_handover([mail])
+        self.sent.append(mail.recipients[0])
         if self.die_after is not None and len(self.sent) == self.die_after:
             raise SystemExit("killed after the server accepted the mail")
 
-    def delivered(self, message_id: str) -> None:
-        return None  # like SMTP: cannot tell
-
-    def tidy(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def render(entry: dict[str, Any]) -> tuple[EmailMessage, str, list[str]]:
-    message = EmailMessage()
-    message["To"] = entry["to"]
-    return message, "contact@callflow.example.org", [entry["to"]]
 
 
 def queue(store: Store, to: str, *, first_contact: bool) -> dict[str, Any]:

@@ -4,15 +4,16 @@ limits and retries, the send journal and what recovery makes of each state it ca
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.fake_transport import OneByOne, render
 from workflow import outbox
 from workflow.errors import TransportError, UsageError
+from workflow.outgoing import OutgoingMail
 from workflow.store import Store
 from workflow.transport.smtp import SmtpSendError
 
@@ -27,14 +28,7 @@ def queue(store: Store, to: str, *, key: str | None = None, approval: bool = Fal
                           context={}, now=now, domain=DOMAIN, approval=approval)
 
 
-def render(entry: dict[str, Any]) -> tuple[EmailMessage, str, list[str]]:
-    message = EmailMessage()
-    message["To"] = entry["to"]
-    message["Message-ID"] = entry["message_id"]
-    return message, f"contact@{DOMAIN}", [entry["to"]]
-
-
-class FakeTransport:
+class FakeTransport(OneByOne):
     """Records what it delivers; ``failures`` maps an address to the errors its next sends raise,
     in turn; ``found`` is what it answers when asked whether a Message-ID was delivered."""
 
@@ -44,22 +38,16 @@ class FakeTransport:
         self.found = found
         self.asked: list[str] = []
 
-    def send(self, message: EmailMessage, sender: str, recipients: list[str], on_handover) -> None:
-        errors = self.failures.get(recipients[0])
+    def send(self, mail: OutgoingMail, on_handover) -> None:
+        errors = self.failures.get(mail.recipients[0])
         if errors:
             raise errors.pop(0)
-        on_handover()
-        self.sent.append(recipients[0])
+        on_handover([mail])
+        self.sent.append(mail.recipients[0])
 
     def delivered(self, message_id: str) -> bool | None:
         self.asked.append(message_id)
         return self.found
-
-    def tidy(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
 
 
 def send(store: Store, transport: FakeTransport, now: datetime = T0, **limits: Any) -> outbox.SendReport:
@@ -266,11 +254,11 @@ def test_a_mail_that_cannot_be_rendered_fails_alone(store: Store) -> None:
 def test_the_journal_keeps_the_last_word_per_key(tmp_path: Path) -> None:
     journal = outbox.SendJournal(tmp_path / "state.json.sendlog")
     assert journal.read() == {}
-    journal.handover("k1")
+    journal.handover(["k1"])
     journal.done("k1")
-    journal.handover("k2")
+    journal.handover(["k2"])
     journal.fail("k2")
-    journal.handover("k3")
+    journal.handover(["k3"])
     assert journal.read() == {"k1": "done", "k2": "fail", "k3": "handover"}
     assert (journal.path.stat().st_mode & 0o777) == 0o600
     journal.clear()
@@ -385,25 +373,19 @@ def test_resolve_uncertain_asks_at_most_every_ten_minutes_and_for_two_days(store
 
 
 # -- one mail that cannot be written out fails alone ------------------------------------------
-class _Picky:
+class _Picky(OneByOne):
     """Sends everything, except that one address breaks the writing (before or after handover)."""
 
     def __init__(self, breaks: str, after_handover: bool) -> None:
         self.breaks, self.after_handover, self.sent = breaks, after_handover, []
 
-    def send(self, message, sender, recipients, on_handover) -> None:
-        if recipients[0] == self.breaks and not self.after_handover:
+    def send(self, mail: OutgoingMail, on_handover) -> None:
+        if mail.recipients[0] == self.breaks and not self.after_handover:
             raise UnicodeEncodeError("ascii", "x", 0, 1, "cannot encode")
-        on_handover()
-        if recipients[0] == self.breaks:
+        on_handover([mail])
+        if mail.recipients[0] == self.breaks:
             raise RuntimeError("a bug after the data went out")
-        self.sent.append(recipients[0])
-
-    def delivered(self, message_id):
-        return None
-
-    def tidy(self) -> None:
-        pass
+        self.sent.append(mail.recipients[0])
 
 
 @pytest.mark.parametrize(("after_handover", "status"), [(False, "failed"), (True, "uncertain")])
@@ -413,11 +395,6 @@ def test_a_mail_that_cannot_be_written_out_fails_alone(tmp_path: Path, after_han
     for person in PEOPLE:
         outbox.enqueue(store, key=f"k:{person}", kind="ack_inquiry", to=person, to_name="", applicant=person,
                        context={}, now=now, domain="callflow.example.org")
-
-    def render(entry):
-        message = EmailMessage()
-        message["To"] = entry["to"]
-        return message, "contact@callflow.example.org", [entry["to"]]
 
     transport = _Picky("b@example.org", after_handover)
     report = outbox.send_due(store, transport, render, outbox.journal_for(store), now,

@@ -5,35 +5,23 @@ clears what an interrupted send left behind. (SMTP is tested against aiosmtpd in
 from __future__ import annotations
 
 import os
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from tests.fake_transport import SENDER, mail
 from workflow.errors import TransportError
 from workflow.transport.maildir import MaildirTransport
-
-SENDER = "contact@callflow.example.org"
-
-
-def message(message_id: str = "<1@callflow.example.org>") -> EmailMessage:
-    msg = EmailMessage()
-    msg["From"] = SENDER
-    msg["To"] = "ana@example.net"
-    msg["Subject"] = "Hello"
-    msg["Message-ID"] = message_id
-    msg.set_content("Hello Ana.\n")
-    return msg
 
 
 def test_a_mail_is_written_whole_then_renamed_into_new(tmp_path: Path) -> None:
     transport = MaildirTransport(tmp_path / "out")
     seen: list[tuple[list[str], list[str]]] = []
 
-    def handover() -> None:
+    def handover(mails) -> None:
         seen.append((os.listdir(tmp_path / "out" / "tmp"), os.listdir(tmp_path / "out" / "new")))
 
-    transport.send(message(), SENDER, ["ana@example.net"], on_handover=handover)
+    transport.send(mail(), on_handover=handover)
     (written,) = os.listdir(tmp_path / "out" / "new")
     assert seen == [([written], [])]  # handed over when written and synced, before the rename
     assert os.listdir(tmp_path / "out" / "tmp") == []
@@ -45,7 +33,7 @@ def test_a_mail_is_written_whole_then_renamed_into_new(tmp_path: Path) -> None:
 
 def test_delivered_is_known_from_the_folder(tmp_path: Path) -> None:
     transport = MaildirTransport(tmp_path / "out")
-    transport.send(message("<1@x>"), SENDER, ["ana@example.net"])
+    transport.send(mail(message_id="<1@x>"), on_handover=lambda mails: None)
     assert transport.delivered("<1@x>") is True
     assert transport.delivered("<2@x>") is False
     (name,) = os.listdir(tmp_path / "out" / "new")
@@ -53,7 +41,7 @@ def test_delivered_is_known_from_the_folder(tmp_path: Path) -> None:
     assert transport.delivered("<1@x>") is True
 
 
-def crash() -> None:
+def crash(mails) -> None:
     raise SystemExit("the process dies right after the handover")
 
 
@@ -61,7 +49,7 @@ def test_a_send_interrupted_before_the_rename_was_never_delivered(tmp_path: Path
     transport = MaildirTransport(tmp_path / "out")
     for message_id in ("<1@x>", "<2@x>"):
         with pytest.raises(SystemExit):
-            transport.send(message(message_id), SENDER, ["ana@example.net"], on_handover=crash)
+            transport.send(mail(message_id=message_id), on_handover=crash)
     assert len(os.listdir(tmp_path / "out" / "tmp")) == 2 and os.listdir(tmp_path / "out" / "new") == []
     assert transport.delivered("<1@x>") is False
     # What that mail left is gone (it is simply written again); the other one's is asked about in turn.
@@ -72,7 +60,7 @@ def test_a_send_interrupted_before_the_rename_was_never_delivered(tmp_path: Path
 def test_tidy_removes_only_what_callflow_left_in_tmp(tmp_path: Path) -> None:
     transport = MaildirTransport(tmp_path / "out")
     with pytest.raises(SystemExit):
-        transport.send(message(), SENDER, ["ana@example.net"], on_handover=crash)
+        transport.send(mail(), on_handover=crash)
     (tmp_path / "out" / "tmp" / "12345.other-mta.host").write_bytes(b"someone else's")
     transport.tidy()
     assert os.listdir(tmp_path / "out" / "tmp") == ["12345.other-mta.host"]
