@@ -56,6 +56,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             + (f", {len(report.sent.retried)} to retry" if report.sent.retried else "")
             + (f", {len(report.sent.failed)} failed" if report.sent.failed else "")
             + (f", {report.sent.deferred} deferred by the rate limit" if report.sent.deferred else "")
+            + f" (reading {r.seconds:.1f}s, sending {report.sent.seconds:.1f}s)"
         )
         return 0
     Daemon(rt).run()

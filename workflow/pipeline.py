@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -62,6 +63,7 @@ class IntakeReport:
     by_disposition: dict[str, int] = field(default_factory=dict)
     queued: int = 0
     commits: int = 0
+    seconds: float = 0.0  # wall-clock time of the pass, for the run's summary
 
     def add(self, kind: str, decision: Decision) -> None:
         self.handled += 1
@@ -137,6 +139,7 @@ def _record(rt: Runtime, mail: ParsedMail, cls: Classification, decision: Decisi
 
 def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     """Read everything waiting, commit per batch, settle each batch after its commit."""
+    started = time.monotonic()
     report = IntakeReport()
     store = rt.store
     state = store.checkpoints.get(intake.name)
@@ -166,6 +169,7 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
     store.meta["last_poll"] = rt.now.isoformat()
     store.commit()
     report.commits += 1
+    report.seconds = time.monotonic() - started
     return report
 
 
@@ -191,6 +195,7 @@ def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
 
 def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
     """Recover an interrupted run, then send what is due (rate-limited)."""
+    started = time.monotonic()
     store = rt.store
     journal = outbox.journal_for(store)
     now = rt.now
@@ -238,4 +243,5 @@ def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
     privacy.scrub_after_sending(report.sent + report.failed)
     store.commit()
     journal.clear()
+    report.seconds = time.monotonic() - started
     return report

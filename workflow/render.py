@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import binascii
 import io
-import unicodedata
+import re
+import secrets
 from datetime import UTC, datetime
 from email.generator import BytesGenerator
 from email.header import Header
@@ -126,7 +127,7 @@ class Renderer:
         """The outbox entry as the bytes that go out, with its envelope."""
         subject, text, html = self.render_parts(entry["kind"], entry["context"])
         contact = self.config.contact
-        body: Message = MIMEMultipart("alternative")
+        body: Message = _multipart("alternative")
         body.attach(_text_part(text, "plain"))
         body.attach(_text_part(html, "html"))
         cal = entry.get("calendar")
@@ -149,7 +150,7 @@ class Renderer:
             name = "cancel.ics" if cal["method"] == "CANCEL" else "invite.ics"
             attachment = MIMEApplication(ics_data, "ics")
             attachment.add_header("Content-Disposition", "attachment", filename=name)
-            mixed = MIMEMultipart("mixed")
+            mixed = _multipart("mixed")
             mixed.attach(body)
             mixed.attach(attachment)
             body = mixed
@@ -209,9 +210,19 @@ def _text_part(text: str, subtype: str) -> MIMENonMultipart:
     return part
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's Cc: C0, DEL and C1
+
+
 def _one_line(value: str) -> str:
     """Header text on one line: CR, LF and other controls become spaces (no header injection)."""
-    return " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in value).split())
+    return " ".join(_CONTROLS.sub(" ", value).split())
+
+
+def _multipart(subtype: str) -> MIMEMultipart:
+    """A multipart whose boundary cannot occur in its parts: "=_" is never in quoted-printable
+    (after "=" come two hex digits or a line end) nor in base64, which is all callflow writes.
+    So the generator need not search every part for it, as it does for a boundary it makes."""
+    return MIMEMultipart(subtype, boundary=f"=_callflow_{secrets.token_hex(12)}")
 
 
 def _text_header(value: str) -> str | Header:
