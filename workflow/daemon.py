@@ -19,7 +19,7 @@ import schedule
 from .errors import MailboxError, TransportError
 from .mailbox import open_intake
 from .outbox import SendReport
-from .pipeline import IntakeReport, Runtime, intake_pass, scheduled_pass, send_pass
+from .pipeline import IntakeReport, Runtime, Sending, intake_pass, scheduled_pass, send_pass
 from .store import instance_lock
 from .transport import open_transport
 
@@ -35,18 +35,24 @@ class PassReport:
 def run_once(rt: Runtime, *, digest: bool = False) -> PassReport:
     """Handle everything pending, send what may be sent, and return what happened.
 
-    The daily digest belongs to the daemon's schedule (or `digest --send`); a single pass sends
-    it only when asked (``--digest``, for running callflow from cron).
+    Answers go out between the batches of a long pass (a backfill), while the next batch is
+    read. The daily digest belongs to the daemon's schedule (or `digest --send`); a single pass
+    sends it only when asked (``--digest``, for running callflow from cron).
     """
     intake = open_intake(rt.config)
     try:
-        with rt.store.locked():
-            received = intake_pass(rt, intake)
-            if scheduled_pass(rt, digest=digest):
-                rt.store.commit()
+        transport = open_transport(rt.config)
+        try:
+            with rt.store.locked():
+                sending = Sending(rt, transport)
+                received = intake_pass(rt, intake, between_batches=sending.step)
+                if scheduled_pass(rt, digest=digest):
+                    rt.store.commit()
+                sent = sending.finish()
+        finally:
+            transport.close()
     finally:
         intake.close()
-    sent = send_outbox(rt)
     return PassReport(received, sent)
 
 

@@ -220,7 +220,7 @@ class SendJournal:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         os.write(self._fd, "".join(f"{line}\n" for line in lines).encode())
         if durable:
-            os.fsync(self._fd)
+            os.fdatasync(self._fd)  # data and size; an append needs no other metadata
         self._unsynced = not durable
 
     def handover(self, keys: Sequence[str]) -> None:
@@ -237,7 +237,7 @@ class SendJournal:
     def sync(self) -> None:
         """Force the lines written since the last fsync to disk (the end of a run of sends)."""
         if self._fd is not None and self._unsynced:
-            os.fsync(self._fd)
+            os.fdatasync(self._fd)
             self._unsynced = False
 
     def read(self) -> dict[str, str]:
@@ -351,6 +351,7 @@ class SendReport:
     failed: list[dict[str, Any]] = field(default_factory=list)
     deferred: int = 0  # left for later by the rate limit
     seconds: float = 0.0  # wall-clock time of the pass, for the run's summary
+    stopped: bool = False  # the transport stopped taking mail: its server cannot be reached
 
     @property
     def changed(self) -> bool:
@@ -387,6 +388,18 @@ def first_contact_budget(store: Store, now: datetime, per_hour: int) -> int:
     return max(0, per_hour - recent)
 
 
+def _sends_since(recorded: dict[str, int] | list[str] | None, since: datetime) -> dict[str, int]:
+    """The sends recorded after ``since``, as {time: how many}. Counted per time, not listed one
+    by one: every message's savepoint copies the state's meta, and a backfill sends thousands
+    of mails within its minute. (Older state files listed each time.)"""
+    if isinstance(recorded, list):
+        counted: dict[str, int] = {}
+        for at in recorded:
+            counted[at] = counted.get(at, 0) + 1
+        recorded = counted
+    return {at: n for at, n in (recorded or {}).items() if datetime.fromisoformat(at) > since}
+
+
 def send_due(
     store: Store,
     transport: Transport,
@@ -407,11 +420,11 @@ def send_due(
     with the server taking the last; the outcome of each is recorded as it comes."""
     report = SendReport()
     window_start = now - timedelta(minutes=1)
-    recent = [t for t in store.meta.get("recent_sends", []) if datetime.fromisoformat(t) > window_start]
+    recent = _sends_since(store.meta.get("recent_sends"), window_start)
     queue = due(store, now)
     # What may still go out: taken when a mail is handed to the transport, given back when it
     # was not delivered (a failed attempt uses up neither the minute nor the hour).
-    left = {"minute": rate_per_minute - len(recent),
+    left = {"minute": rate_per_minute - sum(recent.values()),
             FIRST_CONTACT: len(queue) if first_contact_per_hour is None
             else first_contact_budget(store, now, first_contact_per_hour)}
     by_key: dict[str, dict[str, Any]] = {}
@@ -419,7 +432,13 @@ def send_due(
     def budgets(entry: dict[str, Any]) -> list[str]:
         return ["minute", FIRST_CONTACT] if entry.get(FIRST_CONTACT) else ["minute"]
 
+    taken_all: list[bool] = []
+
     def rendered() -> Iterator[OutgoingMail]:
+        yield from _rendered()
+        taken_all.append(True)
+
+    def _rendered() -> Iterator[OutgoingMail]:
         for entry in queue:
             if left["minute"] <= 0:
                 return
@@ -448,7 +467,7 @@ def send_due(
         entry = by_key.pop(delivery.mail.key)
         _record(entry, delivery, journal, now, report, max_attempts, retry_seconds, on_refused)
         if delivery.delivered:
-            recent.append(now.isoformat())
+            recent[now.isoformat()] = recent.get(now.isoformat(), 0) + 1
         else:
             for budget in budgets(entry):
                 left[budget] += 1
@@ -460,6 +479,7 @@ def send_due(
     # Left for a later pass by the limits, or because the transport stopped (its server cannot
     # be reached): untouched.
     report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
+    report.stopped = not taken_all
     store.meta["recent_sends"] = recent
     return report
 

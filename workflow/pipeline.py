@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,11 +25,11 @@ from .digest_queue import queue_digest
 from .handling import PROCESSED, QUARANTINE, Decision, to_folder
 from .lifecycle import Flag
 from .lifecycle_steps import LifecycleSteps
-from .mailbox import Intake
+from .mailbox import IncomingMail, Intake
 from .parse import ParsedMail, unreadable
 from .render import Renderer
 from .store import Store
-from .understand import UnderstandingPool, internal_error, understand
+from .understand import UnderstandingPool, Understood, internal_error, understand
 
 log = logging.getLogger("callflow")
 
@@ -137,8 +138,14 @@ def _record(rt: Runtime, mail: ParsedMail, cls: Classification, decision: Decisi
     )
 
 
-def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
-    """Read everything waiting, commit per batch, settle each batch after its commit."""
+def intake_pass(
+    rt: Runtime, intake: Intake, between_batches: Callable[[], None] | None = None
+) -> IntakeReport:
+    """Read everything waiting, commit per batch, settle each batch after its commit.
+
+    The next batch is fetched and handed to the worker processes before the current one is
+    decided, so they read it meanwhile; ``between_batches`` runs after each settled batch (the
+    run sends what the batch queued there, while the workers read on)."""
     started = time.monotonic()
     report = IntakeReport()
     store = rt.store
@@ -154,8 +161,16 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
         report.commits += 1
     pool = UnderstandingPool(rt.config)
     try:
-        for batch in intake.batches(rt.config.mailbox.batch_size):
-            understood = pool.results([i.data for i in batch])
+        batches = iter(intake.batches(rt.config.mailbox.batch_size))
+
+        def read_ahead() -> tuple[list[IncomingMail], Iterator[Understood | None]] | None:
+            batch = next(batches, None)
+            return (batch, pool.results([i.data for i in batch])) if batch is not None else None
+
+        current = read_ahead()
+        while current is not None:
+            batch, understood = current
+            current = read_ahead()
             settlements = []
             for item, ready in zip(batch, understood, strict=True):
                 settlements.append((item.ref, process_message(rt, item.data, item.ref, report, ready)))
@@ -164,6 +179,8 @@ def intake_pass(rt: Runtime, intake: Intake) -> IntakeReport:
             store.commit()
             report.commits += 1
             intake.settle(settlements)
+            if between_batches is not None:
+                between_batches()
     finally:
         pool.close()
     store.meta["last_poll"] = rt.now.isoformat()
@@ -193,55 +210,84 @@ def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
     return sum(len(c.mails) for c in changes) + len(digests) + purged
 
 
-def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
-    """Recover an interrupted run, then send what is due (rate-limited)."""
-    started = time.monotonic()
-    store = rt.store
-    journal = outbox.journal_for(store)
-    now = rt.now
-    recovery = outbox.recover(store, journal, now, transport.delivered)
-    if recovery:
-        log.warning(
-            "send journal: after an interruption, %d sent, %d to send again (never delivered), %d uncertain",
-            recovery.sent, recovery.resent, recovery.uncertain,
-        )
-    resolved = outbox.resolve_uncertain(store, now, transport.delivered)
-    if resolved:
-        log.warning("sent folder: %d uncertain mail(s) found delivered", resolved)
-    store.commit()
-    journal.clear()
-    transport.tidy()
+class Sending:
+    """One run of sends over one transport, with the state locked: it folds an interrupted run
+    back in first, then sends what is due each time it is asked (``step``: between the batches
+    of a long intake pass, so answers go out while the next batch is read) and once more at
+    the end (``finish``), which commits and clears the send journal.
 
-    def render(entry: dict[str, Any]):
-        return rt.renderer.render(entry, now)
+    A step changes the state in memory; the intake's next batch commit carries it, and until
+    then the journal does (it is cleared only after the final commit)."""
 
-    def refused(entry: dict[str, Any], why: str) -> None:
-        record = store.applicants.get(entry["to"])
+    def __init__(self, rt: Runtime, transport: outbox.Transport) -> None:
+        self.rt = rt
+        self.transport = transport
+        self.journal = outbox.journal_for(rt.store)
+        self.report = outbox.SendReport()
+        self.started = time.monotonic()
+        self.unreachable = False  # the transport's server could not be reached: no more tries this run
+        self._recover()
+
+    def _recover(self) -> None:
+        store, now, transport = self.rt.store, self.rt.now, self.transport
+        recovery = outbox.recover(store, self.journal, now, transport.delivered)
+        if recovery:
+            log.warning(
+                "send journal: after an interruption, %d sent, %d to send again (never delivered), %d uncertain",
+                recovery.sent, recovery.resent, recovery.uncertain,
+            )
+        resolved = outbox.resolve_uncertain(store, now, transport.delivered)
+        if resolved:
+            log.warning("sent folder: %d uncertain mail(s) found delivered", resolved)
+        store.commit()
+        self.journal.clear()
+        transport.tidy()
+
+    def step(self) -> None:
+        """Send what is due now (rate-limited)."""
+        if self.unreachable:
+            return
+        store, now, smtp = self.rt.store, self.rt.now, self.rt.config.smtp
+        try:
+            report = outbox.send_due(
+                store, self.transport, lambda entry: self.rt.renderer.render(entry, now), self.journal, now,
+                rate_per_minute=smtp.rate_per_minute, max_attempts=smtp.max_attempts,
+                retry_seconds=smtp.retry_seconds, on_refused=self._refused,
+                first_contact_per_hour=smtp.first_contact_per_hour,
+            )
+        except BaseException:
+            # Whatever stopped us mid-run, the journal knows what went out: fold it in first.
+            outbox.recover(store, self.journal, now, self.transport.delivered)
+            store.commit()
+            self.journal.clear()
+            raise
+        for entry in report.sent:
+            record = store.applicants.get(entry["to"])
+            if record is not None:
+                lifecycle.add_history(record, now, "sent", f"{entry['kind']} (outbox {entry['id']})", "callflow")
+        privacy.scrub_after_sending(report.sent + report.failed)
+        self.report.sent += report.sent
+        self.report.retried += report.retried
+        self.report.failed += report.failed
+        self.report.deferred = report.deferred
+        self.unreachable = report.stopped
+
+    def _refused(self, entry: dict[str, Any], why: str) -> None:
+        record = self.rt.store.applicants.get(entry["to"])
         if record is not None:
             lifecycle.set_flag(record, Flag.BOUNCED)
             lifecycle.set_flag(record, Flag.NEEDS_ATTENTION)
-            lifecycle.add_history(record, now, "send_refused", why[:200], "sender")
+            lifecycle.add_history(record, self.rt.now, "send_refused", why[:200], "sender")
 
-    smtp = rt.config.smtp
-    try:
-        report = outbox.send_due(
-            store, transport, render, journal, now,
-            rate_per_minute=smtp.rate_per_minute, max_attempts=smtp.max_attempts,
-            retry_seconds=smtp.retry_seconds, on_refused=refused,
-            first_contact_per_hour=smtp.first_contact_per_hour,
-        )
-    except BaseException:
-        # Whatever stopped us mid-run, the journal knows what went out: fold it in first.
-        outbox.recover(store, journal, now, transport.delivered)
-        store.commit()
-        journal.clear()
-        raise
-    for entry in report.sent:
-        record = store.applicants.get(entry["to"])
-        if record is not None:
-            lifecycle.add_history(record, now, "sent", f"{entry['kind']} (outbox {entry['id']})", "callflow")
-    privacy.scrub_after_sending(report.sent + report.failed)
-    store.commit()
-    journal.clear()
-    report.seconds = time.monotonic() - started
-    return report
+    def finish(self) -> outbox.SendReport:
+        """Send the rest that is due, commit, and clear the journal."""
+        self.step()
+        self.rt.store.commit()
+        self.journal.clear()
+        self.report.seconds = time.monotonic() - self.started
+        return self.report
+
+
+def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
+    """Recover an interrupted run, then send what is due (rate-limited)."""
+    return Sending(rt, transport).finish()

@@ -124,19 +124,29 @@ class UnderstandingPool:
         self._pool: ProcessPoolExecutor | None = None
 
     def results(self, datas: list[bytes]) -> Iterator[Understood | None]:
-        """One result per message, in order; None means "read it in this process"."""
+        """One result per message, in order; None means "read it in this process". The work is
+        handed to the workers at once (so they read a batch while the caller finishes the one
+        before); the results are collected as they are iterated."""
         if self.workers <= 1 or len(datas) < PARALLEL_MIN_BATCH:
-            yield from [None] * len(datas)
-            return
+            return iter([None] * len(datas))
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers, mp_context=multiprocessing.get_context("fork"),
                 initializer=_init_worker, initargs=(self.config, os.getpid()),
             )
         chunks = [datas[i:i + CHUNK] for i in range(0, len(datas), CHUNK)]
-        futures: list[Future[list[Understood | None]]] = [
-            self._pool.submit(_understand_chunk, chunk) for chunk in chunks
-        ]
+        try:
+            futures: list[Future[list[Understood | None]]] = [
+                self._pool.submit(_understand_chunk, chunk) for chunk in chunks
+            ]
+        except BrokenProcessPool:  # broken by an earlier batch: these are read here, the next gets a new pool
+            self._discard()
+            return iter([None] * len(datas))
+        return self._collect(self._pool, futures, chunks)
+
+    def _collect(
+        self, pool: ProcessPoolExecutor, futures: list[Future[list[Understood | None]]], chunks: list[list[bytes]]
+    ) -> Iterator[Understood | None]:
         # Lazily, in order: decisions on the first messages overlap with the workers still
         # reading the rest.
         for future, chunk in zip(futures, chunks, strict=True):
@@ -145,7 +155,7 @@ class UnderstandingPool:
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): the rest is read in this process, and
                 # the next batch gets a new pool.
-                if self._pool is not None:
+                if self._pool is pool:  # not yet replaced (a batch read ahead may have been)
                     log.warning("a worker process ended unexpectedly; its messages are read here")
                     self._discard()
                 yield from [None] * len(chunk)

@@ -163,6 +163,36 @@ def test_crash_between_commit_and_settle_acts_once(setup, capsys, monkeypatch) -
     assert list((tmp / "mail" / "new").iterdir()) == []
 
 
+def test_a_long_pass_answers_each_batch_before_reading_on(tmp_path: Path, capsys, monkeypatch) -> None:
+    """A backfill sends what a batch queued right after the batch is committed and settled (while
+    the next is read), not only at the very end; a death halfway keeps what went out, and the
+    next run sends only the rest."""
+    from workflow.mailbox import maildir
+
+    path = write_config(tmp_path, base_config(tmp_path, mailbox={"batch_size": 2}))
+    base = ["--config", str(path), *NOW]
+    for i in range(6):
+        deliver(tmp_path / "mail", f"{i}.m", mails.inquiry(f"P{i} <p{i}@example.org>", question=False))
+    real_settle = maildir.MaildirIntake.settle
+    seen_at_settle: list[int] = []
+
+    def settle_then_die_at_the_third(self, settlements):
+        seen_at_settle.append(len(outgoing(tmp_path)))
+        real_settle(self, settlements)
+        if len(seen_at_settle) == 3:
+            raise SystemExit("killed while the third batch was being filed")
+
+    monkeypatch.setattr(maildir.MaildirIntake, "settle", settle_then_die_at_the_third)
+    with pytest.raises(SystemExit):
+        main([*base, "run", "--once"])
+    monkeypatch.undo()
+    assert seen_at_settle == [0, 2, 4]  # each batch's answers went out before the next was filed
+    assert main([*base, "run", "--once"]) == 0
+    assert recipients(tmp_path) == sorted(f"p{i}@example.org" for i in range(6))  # each exactly once
+    rows = cli_json([*base, "outbox", "list", "--json", "--all"], capsys)
+    assert sorted(r["status"] for r in rows) == ["sent"] * 6
+
+
 def test_crash_while_sending_never_sends_twice(setup, capsys, monkeypatch) -> None:
     from workflow.transport import maildir as tmaildir
 

@@ -175,13 +175,22 @@ def test_sending_journals_the_handover_and_records_the_mail_sent(store: Store) -
     assert transport.sent == ["a@example.org"]
 
 
+def test_sends_recorded_as_a_list_by_an_older_release_still_count(store: Store) -> None:
+    store.meta["recent_sends"] = [(T0 - timedelta(seconds=s)).isoformat() for s in (10, 10, 70)]
+    for i in range(3):
+        queue(store, f"p{i}@example.org")
+    report = send(store, FakeTransport(), rate_per_minute=3)
+    assert len(report.sent) == 1 and report.deferred == 2  # two of the three were in this minute
+    assert store.meta["recent_sends"] == {(T0 - timedelta(seconds=10)).isoformat(): 2, T0.isoformat(): 1}
+
+
 def test_at_most_rate_per_minute_the_rest_deferred(store: Store) -> None:
     for i in range(5):
         queue(store, f"p{i}@example.org")
     transport = FakeTransport()
     report = send(store, transport, rate_per_minute=2)
     assert transport.sent == ["p0@example.org", "p1@example.org"] and report.deferred == 3
-    assert len(store.meta["recent_sends"]) == 2
+    assert store.meta["recent_sends"] == {T0.isoformat(): 2}
     # Within the same minute nothing more goes out, whatever the pass.
     report = send(store, transport, T0 + timedelta(seconds=59), rate_per_minute=2)
     assert report.sent == [] and report.deferred == 3
