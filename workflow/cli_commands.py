@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from .lifecycle_steps import LifecycleSteps
 from .mailbox import ImapIntake, MaildirIntake
 from .pipeline import Runtime
 from .privacy import erase, export
+from .progress import PassProgress
 from .render import Renderer
 from .starter import TIMEZONE, write_starter
 from .store import Store, instance_lock
@@ -45,8 +47,10 @@ def runtime(args: argparse.Namespace) -> Runtime:
 def cmd_run(args: argparse.Namespace) -> int:
     rt = runtime(args)
     if args.once:
-        with instance_lock(rt.config.storage.path):
-            report = run_once(rt, digest=args.digest)
+        started = time.monotonic()
+        with instance_lock(rt.config.storage.path), PassProgress.for_terminal(args.quiet) as progress:
+            report = run_once(rt, digest=args.digest, on_progress=progress)
+        seconds = time.monotonic() - started
         r = report.intake
         print(
             f"handled {r.handled} message(s)"
@@ -56,7 +60,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             + (f", {len(report.sent.retried)} to retry" if report.sent.retried else "")
             + (f", {len(report.sent.failed)} failed" if report.sent.failed else "")
             + (f", {report.sent.deferred} deferred by the rate limit" if report.sent.deferred else "")
-            + f" (reading {r.seconds:.1f}s, sending {report.sent.seconds:.1f}s)"
+            + f" in {seconds:.1f}s (sending {report.sent.seconds:.1f}s of it)"
         )
         return 0
     Daemon(rt).run()

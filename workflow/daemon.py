@@ -12,6 +12,7 @@ import random
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import schedule
@@ -32,7 +33,9 @@ class PassReport:
     sent: SendReport
 
 
-def run_once(rt: Runtime, *, digest: bool = False) -> PassReport:
+def run_once(
+    rt: Runtime, *, digest: bool = False, on_progress: Callable[[int, int | None], None] | None = None
+) -> PassReport:
     """Handle everything pending, send what may be sent, and return what happened.
 
     Answers go out between the batches of a long pass (a backfill), while the next batch is
@@ -45,7 +48,7 @@ def run_once(rt: Runtime, *, digest: bool = False) -> PassReport:
         try:
             with rt.store.locked():
                 sending = Sending(rt, transport)
-                received = intake_pass(rt, intake, between_batches=sending.step)
+                received = intake_pass(rt, intake, between_batches=sending.step, on_progress=on_progress)
                 if scheduled_pass(rt, digest=digest):
                     rt.store.commit()
                 sent = sending.finish()

@@ -350,7 +350,7 @@ class SendReport:
     retried: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     deferred: int = 0  # left for later by the rate limit
-    seconds: float = 0.0  # wall-clock time of the pass, for the run's summary
+    seconds: float = 0.0  # wall-clock time spent sending, for the run's summary
     stopped: bool = False  # the transport stopped taking mail: its server cannot be reached
 
     @property

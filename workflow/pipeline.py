@@ -64,7 +64,6 @@ class IntakeReport:
     by_disposition: dict[str, int] = field(default_factory=dict)
     queued: int = 0
     commits: int = 0
-    seconds: float = 0.0  # wall-clock time of the pass, for the run's summary
 
     def add(self, kind: str, decision: Decision) -> None:
         self.handled += 1
@@ -139,14 +138,15 @@ def _record(rt: Runtime, mail: ParsedMail, cls: Classification, decision: Decisi
 
 
 def intake_pass(
-    rt: Runtime, intake: Intake, between_batches: Callable[[], None] | None = None
+    rt: Runtime, intake: Intake, between_batches: Callable[[], None] | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
 ) -> IntakeReport:
     """Read everything waiting, commit per batch, settle each batch after its commit.
 
     The next batch is fetched and handed to the worker processes before the current one is
     decided, so they read it meanwhile; ``between_batches`` runs after each settled batch (the
-    run sends what the batch queued there, while the workers read on)."""
-    started = time.monotonic()
+    run sends what the batch queued there, while the workers read on). ``on_progress(handled,
+    waiting)`` is told after each message."""
     report = IntakeReport()
     store = rt.store
     state = store.checkpoints.get(intake.name)
@@ -175,6 +175,8 @@ def intake_pass(
             for item, ready in zip(batch, understood, strict=True):
                 settlements.append((item.ref, process_message(rt, item.data, item.ref, report, ready)))
                 item.data = b""  # handled: let its bytes go before the next message is parsed
+                if on_progress is not None:
+                    on_progress(report.handled, intake.waiting)
             intake.mark_seen(batch, settlements)
             store.commit()
             report.commits += 1
@@ -186,7 +188,6 @@ def intake_pass(
     store.meta["last_poll"] = rt.now.isoformat()
     store.commit()
     report.commits += 1
-    report.seconds = time.monotonic() - started
     return report
 
 
@@ -224,7 +225,6 @@ class Sending:
         self.transport = transport
         self.journal = outbox.journal_for(rt.store)
         self.report = outbox.SendReport()
-        self.started = time.monotonic()
         self.unreachable = False  # the transport's server could not be reached: no more tries this run
         self._recover()
 
@@ -247,6 +247,7 @@ class Sending:
         """Send what is due now (rate-limited)."""
         if self.unreachable:
             return
+        started = time.monotonic()
         store, now, smtp = self.rt.store, self.rt.now, self.rt.config.smtp
         try:
             report = outbox.send_due(
@@ -270,6 +271,7 @@ class Sending:
         self.report.retried += report.retried
         self.report.failed += report.failed
         self.report.deferred = report.deferred
+        self.report.seconds += time.monotonic() - started
         self.unreachable = report.stopped
 
     def _refused(self, entry: dict[str, Any], why: str) -> None:
@@ -284,7 +286,6 @@ class Sending:
         self.step()
         self.rt.store.commit()
         self.journal.clear()
-        self.report.seconds = time.monotonic() - self.started
         return self.report
 
 

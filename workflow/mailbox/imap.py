@@ -45,6 +45,7 @@ class ImapIntake:
         self.can_move = False
         self.can_uid_expunge = False
         self.can_idle = False
+        self.waiting: int | None = None
 
     # -- connection ---------------------------------------------------------------------
     def connect(self) -> imapclient.IMAPClient:
@@ -107,6 +108,7 @@ class ImapIntake:
         assert self.client is not None
         try:
             uids = self._new_uids()
+            self.waiting = len(uids)
             for chunk in self._chunks(uids, size):
                 fetched = self.client.fetch(chunk, ["BODY.PEEK[]"])
                 batch = [

@@ -25,6 +25,8 @@ class IncomingMail:
 
 class Intake(Protocol):
     name: str
+    # How many messages this pass reads, known once ``batches`` has started (for progress).
+    waiting: int | None
 
     def open(self, state: dict[str, Any]) -> None: ...
 

@@ -31,6 +31,7 @@ class MaildirIntake:
         self.root = Path(settings.path)
         self.name = f"maildir:{self.root}"
         self.batch_bytes = settings.batch_bytes
+        self.waiting: int | None = None
         self.folders = {
             PROCESSED: self.root / f".{settings.processed_folder}",
             QUARANTINE: self.root / f".{settings.quarantine_folder}",
@@ -56,7 +57,9 @@ class MaildirIntake:
         """At most ``size`` messages and about ``batch_bytes`` bytes per batch."""
         batch: list[IncomingMail] = []
         total = 0
-        for name in self.pending():
+        names = self.pending()
+        self.waiting = len(names)
+        for name in names:
             try:
                 data = (self.root / "new" / name).read_bytes()
             except FileNotFoundError:
