@@ -40,6 +40,7 @@ from .limits import (
 from .mimetree import (  # noqa: F401 - MAX_MIME_DEPTH: part of parse's interface
     MAX_MIME_DEPTH,
     MimeTooDeep,
+    ascii_text,
     dedup_key,
     header_block,
     normalise_newlines,
@@ -293,6 +294,9 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
 
 
 def _part_text(part: Message) -> str:
+    text = ascii_text(part)
+    if text is not None:
+        return text
     try:
         content = part.get_content()  # type: ignore[attr-defined]
         if isinstance(content, str):
@@ -304,6 +308,11 @@ def _part_text(part: Message) -> str:
         return _decode_bytes(payload, part.get_content_charset())
     payload = part.get_payload()
     return payload if isinstance(payload, str) else ""
+
+
+def _blank(text: str) -> bool:
+    """``not text.strip()``, without copying a large text."""
+    return not text or text.isspace()
 
 
 def looks_like_text(text: str) -> bool:
@@ -462,9 +471,9 @@ def _parse(raw: bytes) -> ParsedMail:
     if html is not None and len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
         defects.append("HtmlTruncated")
-    text = "\n\n".join(p for p in plain if p.strip())
+    text = "\n\n".join(p for p in plain if not _blank(p))
     text_from_plain = True
-    if not text.strip() and html:
+    if _blank(text) and html:
         text = html_to_text(html)
         text_from_plain = False
     text = text.replace("\r\n", "\n")

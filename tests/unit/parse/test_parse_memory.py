@@ -97,3 +97,45 @@ def test_normalising_in_chunks_is_normalising_at_once(pieces: list[bytes], size:
     raw = b"".join(pieces)
     assert b"".join(normalised_chunks(raw, size)) == normalise_newlines(raw)
     assert normalised_size(raw) == len(normalise_newlines(raw))
+
+
+def test_a_large_text_body_is_read_whole_at_about_twice_its_size() -> None:
+    from workflow.classify.mimeparts import own_text
+    from workflow.limits import MAX_TEXT_CHARS
+
+    line = "I would like to take part in the meeting. Is it recorded?\n"
+    body = "Dear contact person,\n\n" + line * ((8 * MiB) // len(line))
+    raw = mails.build("Maria Keller <maria.keller@example.net>", "Question", body)
+    mail, peak = parse_peak(raw)
+    # Held line by line (a str per line), joined, then encoded and decoded again to be read,
+    # it took 7 times its size; now the kept body and the pieces it is joined from.
+    assert peak < 2.5 * len(raw), f"parse allocated {peak / len(raw):.1f} times the mail's size"
+    assert mail.message.get_payload() == body
+    assert mail.text == body[:MAX_TEXT_CHARS] and "TextTruncated" in mail.defects
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        text = own_text(mail.message)  # what the robot guards and bounce detection read
+        grown = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert text == body[:len(text)] and len(text) > MAX_TEXT_CHARS // 2
+    assert grown < len(raw) / 10  # its first part, not a decoded copy of all of it
+
+
+@pytest.mark.parametrize("charset", [None, "us-ascii", "utf-8", "iso-8859-1", "windows-1252", "utf-7", "utf-16"])
+@pytest.mark.parametrize("cte", ["7bit", "8bit", "quoted-printable", "base64"])
+@pytest.mark.parametrize("body", [b"Is the meeting recorded? +AGEA- =41\n", "Größe\n".encode("latin-1")])
+def test_the_short_way_to_a_parts_text_is_the_long_way(charset: str | None, cte: str, body: bytes) -> None:
+    from workflow.classify.mimeparts import part_text
+    from workflow.mimetree import ascii_text, payload_prefix, read_tree
+
+    ctype = "text/plain" + (f"; charset={charset}" if charset else "")
+    part = read_tree(b"Content-Type: " + ctype.encode() + b"\nContent-Transfer-Encoding: " + cte.encode()
+                     + b"\n\n" + body)
+    decoded = part.get_payload(decode=True)
+    text = ascii_text(part)
+    if text is not None:  # only where it is exactly what decoding gives
+        assert text == decoded.decode(charset or "utf-8") == part_text(part)
+    prefix = payload_prefix(part, 5)
+    assert prefix is None or prefix == decoded[:5]
