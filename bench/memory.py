@@ -20,7 +20,8 @@ runs through a few lines (``-c``) that run ``workflow`` exactly as ``python -m w
 does and, at exit, write ``getrusage(RUSAGE_SELF)`` and ``getrusage(RUSAGE_CHILDREN)``: ``self``
 is the callflow process alone, ``kids`` the largest of its children (0: none ran). Sizes are in
 MiB (2**20 bytes); ``mail`` is the message as stored (its size on the wire). The target (issue
-11): (peak - peak of the empty pass) / mail size ≤ 3.
+11), for attach30 with either backend: (peak - peak of the empty pass) / mail size ≤ 3; the
+exit status is 1 when it is missed. The other cases are printed for reference.
 
 Usage: .venv/bin/python bench/memory.py [--backend maildir|imap|both] [--cases attach30,text30,...]
 """
@@ -167,7 +168,7 @@ def main() -> int:
     print("peak: ru_maxrss of the callflow process and the children it waited for (os.wait4); "
           "self: the callflow process alone; kids: its largest child (0: none). MiB.")
     print(f"{'backend':8} {'case':9} {'mail':>7} {'peak':>7} {'self':>7} {'kids':>6} {'peak-empty':>10} "
-          f"{'ratio':>6}  target ≤ {TARGET:g}")
+          f"{'ratio':>6}  (target for attach30: ≤ {TARGET:g})")
     failed = False
     try:
         for backend in backends:
@@ -184,8 +185,8 @@ def main() -> int:
                     ratio = ""
                 else:
                     value = (result["peak"] - empty) / size
-                    failed |= value > TARGET
-                    ratio = f"{value:6.2f}" + ("" if value <= TARGET else "  OVER")
+                    failed |= value > TARGET and case == "attach30"
+                    ratio = f"{value:6.2f}" + ("" if value <= TARGET else "  over")
                 print(f"{backend:8} {case:9} {size:7.1f} {result['peak']:7.1f} {result['self']:7.1f} "
                       f"{result['kids']:6.1f} {result['peak'] - empty:10.1f} {ratio}", flush=True)
     finally:
