@@ -14,6 +14,10 @@ MAX_TEXT_CHARS = 200_000  # readable text, about a hundred pages
 MAX_HTML_CHARS = 1_000_000  # an HTML body, before it is turned into text
 MAX_CALENDAR_CHARS = 200_000  # one text/calendar part
 MAX_SUBJECT_READ_CHARS = 1_000  # a subject, as rules and intents read it
+# A part nothing reads as text (not text/*, message/*, multipart/*: a PDF, an image, a zip) is kept
+# in the parsed message up to this many bytes as written (a survey's JSON export fits); a larger
+# one is recorded by name, type and size only, never held in memory twice nor decoded.
+MAX_UNREAD_PART_BYTES = 1 << 20
 
 MAX_NAME_CHARS = 100  # a display name or a survey's name field
 MAX_SUBJECT_CHARS = 150  # the subject an answer repeats ("Re: …")

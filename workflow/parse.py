@@ -8,16 +8,17 @@ A MIME tree nested deeper than ``MAX_MIME_DEPTH`` is refused while it is read, b
 anything recurses into it. A message with no usable sender and no usable text, or one that
 cannot be read at all, is reported as unparseable (``ParsedMail.fatal``) and the pipeline
 quarantines it; nothing here raises on bad input and nothing here decides what mail means.
+
+The tree itself is read by mimetree.py, in bounded memory: a large attachment nothing reads
+(a 30 MB PDF) is recorded by name, type and size, never held twice and never decoded.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
-from email.feedparser import BytesFeedParser
 from email.header import Header, decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
@@ -36,24 +37,53 @@ from .limits import (
     MAX_TEXT_CHARS,
     clip,
 )
+from .mimetree import (  # noqa: F401 - MAX_MIME_DEPTH: part of parse's interface
+    MAX_MIME_DEPTH,
+    MimeTooDeep,
+    ascii_text,
+    dedup_key,
+    header_block,
+    normalise_newlines,
+    normalised_size,
+    skipped_body,
+)
+from .mimetree import read_tree as _read_tree
 
 REPLY_LANGUAGES = ["en", "de", "fr", "nl", "es", "it", "da", "sv", "pl", "cs"]
 _reply_parser = EmailReplyParser(languages=REPLY_LANGUAGES)
 _MSGID = re.compile(r"<[^<>\s]+>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_DECODED_HEADER_CHARS = 16_000
-# Real mail nests a few levels (a forward of a reply with attachments is about six); a message
-# nested deeper is refused as unparseable while it is read, before anything recurses into it.
-MAX_MIME_DEPTH = 50
 
 
 @dataclass
 class Attachment:
-    """A MIME leaf that is not the body. The payload stays in the message: no second copy."""
+    """A MIME leaf that is not the body. The payload stays in the message: no second copy, and
+    nothing is decoded until ``data()`` is asked for."""
 
     filename: str | None
     content_type: str
     part: Message = field(repr=False)
+
+    @property
+    def skipped(self) -> bool:
+        """True when the body was larger than ``MAX_UNREAD_PART_BYTES`` and not kept: ``data()``
+        is then empty, ``size`` an estimate from the encoded length."""
+        return skipped_body(self.part) is not None
+
+    @property
+    def size(self) -> int:
+        """The decoded size in bytes, estimated from the encoded length (nothing is decoded)."""
+        skipped = skipped_body(self.part)
+        if skipped is not None:
+            chars, lines = skipped
+        else:
+            payload = self.part.get_payload()
+            if not isinstance(payload, str):
+                return 0
+            chars, lines = len(payload), payload.count("\n")
+        encoding = str(self.part.get("Content-Transfer-Encoding", "")).strip().lower()
+        return (chars - lines) * 3 // 4 if encoding == "base64" else chars
 
     def data(self) -> bytes:
         payload = self.part.get_payload(decode=True)
@@ -122,13 +152,6 @@ class ParsedMail:
             except Exception:
                 continue
         return out
-
-
-def normalise_newlines(raw: bytes) -> bytes:
-    """CRLF and bare-CR (old Mac) line endings become LF, which the email package expects."""
-    if b"\r" not in raw:
-        return raw
-    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 _SURROGATES = re.compile(r"[\udc80-\udcff]")
@@ -271,6 +294,9 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
 
 
 def _part_text(part: Message) -> str:
+    text = ascii_text(part)
+    if text is not None:
+        return text
     try:
         content = part.get_content()  # type: ignore[attr-defined]
         if isinstance(content, str):
@@ -282,6 +308,11 @@ def _part_text(part: Message) -> str:
         return _decode_bytes(payload, part.get_content_charset())
     payload = part.get_payload()
     return payload if isinstance(payload, str) else ""
+
+
+def _blank(text: str) -> bool:
+    """``not text.strip()``, without copying a large text."""
+    return not text or text.isspace()
 
 
 def looks_like_text(text: str) -> bool:
@@ -354,44 +385,8 @@ def _repair_obsolete_headers(raw: bytes) -> bytes:
     return _OBSOLETE_HEADER.sub(rb"\1:", head) + sep + body
 
 
-class MimeTooDeep(Exception):
-    """The MIME tree is nested deeper than MAX_MIME_DEPTH."""
-
-
-class _DepthLimitedParser(BytesFeedParser):
-    """The standard feed parser, refusing to open a part nested deeper than MAX_MIME_DEPTH.
-
-    The feed parser keeps the parts it is inside on a stack; each new part is opened by
-    ``_new_message``. Refusing there stops a hostile tree before the parser (or anything
-    after it) recurses into it.
-    """
-
-    def _new_message(self) -> None:
-        if len(self._msgstack) >= MAX_MIME_DEPTH:  # type: ignore[attr-defined]
-            raise MimeTooDeep(f"MIME parts nested deeper than {MAX_MIME_DEPTH} levels")
-        super()._new_message()  # type: ignore[misc]
-
-
-def _read_tree(raw: bytes) -> Message:
-    # compat32 keeps headers as strings: decoding only the few callflow reads is about four
-    # times faster than policy.default's header objects, and it never raises on bad headers.
-    parser = _DepthLimitedParser(policy=policy.compat32)
-    parser.feed(raw)
-    return parser.close()
-
-
-def _dedup_key(raw: bytes, message_id: str | None) -> str:
-    _, _, body = raw.partition(b"\n\n")
-    digest = hashlib.sha256()
-    digest.update((message_id or "").encode())
-    digest.update(b"\0")
-    digest.update(body if message_id else raw)
-    return f"{message_id or 'no-id'}|{digest.hexdigest()[:32]}"
-
-
 def parse(raw: bytes) -> ParsedMail:
     """Parse one message. Never raises: problems are defects, or ``fatal`` when hopeless."""
-    raw = normalise_newlines(raw)
     try:
         return _parse(raw)
     except MimeTooDeep as exc:
@@ -403,9 +398,8 @@ def parse(raw: bytes) -> ParsedMail:
 def unreadable(raw: bytes, reason: str) -> ParsedMail:
     """A ParsedMail for a message that cannot be read: its headers when they can be read (for
     the record and the organisers), never its body; ``fatal`` says why. Never raises."""
-    raw = normalise_newlines(raw)
     try:
-        msg = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        msg = BytesParser(policy=policy.compat32).parsebytes(header_block(raw), headersonly=True)
         message_ids = _message_ids(header_str(msg, "Message-ID"))
         from_pairs = _addresses(msg, "From")
         subject = clip(header_str(msg, "Subject"), 500)
@@ -414,7 +408,7 @@ def unreadable(raw: bytes, reason: str) -> ParsedMail:
     message_id = message_ids[0] if message_ids else None
     from_name, from_addr = from_pairs[0] if from_pairs else ("", "")
     return ParsedMail(
-        message=msg, raw_size=len(raw), key=_dedup_key(raw, message_id), message_id=message_id,
+        message=msg, raw_size=normalised_size(raw), key=dedup_key(raw, message_id), message_id=message_id,
         subject=subject, from_addr=from_addr, from_name=from_name, reply_to=[], to=[], cc=[],
         return_path=None, date=None, in_reply_to=[], references=[], text="", html=None,
         attachments=[], calendars=[], defects=["Unreadable"], fatal=reason,
@@ -422,16 +416,17 @@ def unreadable(raw: bytes, reason: str) -> ParsedMail:
 
 
 def _parse(raw: bytes) -> ParsedMail:
+    """``raw`` as it came (any line endings: each chunk is normalised as it is read)."""
     defects: list[str] = []
     if _OBSOLETE_HEADER.match(raw):
-        raw = _repair_obsolete_headers(raw)
+        raw = _repair_obsolete_headers(normalise_newlines(raw))
         defects.append("ObsoleteHeaderSyntax")
     msg = _read_tree(raw)
     defects.extend(type(d).__name__ for d in getattr(msg, "defects", []))
 
     message_id_list = _message_ids(header_str(msg, "Message-ID"))
     message_id = message_id_list[0] if message_id_list else None
-    key = _dedup_key(raw, message_id)
+    key = dedup_key(raw, message_id)
 
     from_pairs = _addresses(msg, "From")
     from_name, from_addr = from_pairs[0] if from_pairs else ("", "")
@@ -476,9 +471,9 @@ def _parse(raw: bytes) -> ParsedMail:
     if html is not None and len(html) > MAX_HTML_CHARS:
         html = html[:MAX_HTML_CHARS]
         defects.append("HtmlTruncated")
-    text = "\n\n".join(p for p in plain if p.strip())
+    text = "\n\n".join(p for p in plain if not _blank(p))
     text_from_plain = True
-    if not text.strip() and html:
+    if _blank(text) and html:
         text = html_to_text(html)
         text_from_plain = False
     text = text.replace("\r\n", "\n")
@@ -496,7 +491,7 @@ def _parse(raw: bytes) -> ParsedMail:
 
     return ParsedMail(
         message=msg,
-        raw_size=len(raw),
+        raw_size=normalised_size(raw),
         key=key,
         message_id=message_id,
         subject=clip(header_str(msg, "Subject"), MAX_SUBJECT_READ_CHARS),

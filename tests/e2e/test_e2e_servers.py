@@ -334,3 +334,35 @@ def test_robots_writing_in_prose_end_to_end(tmp_path: Path, env, capsys) -> None
         assert main(["--config", str(cfg), *NOW, "show", address, "--json"]) == 0
         assert "bounced" in json.loads(capsys.readouterr().out)["flags"]
     assert account.count("Processed") + account.count("INBOX") == len(samples) + 2
+
+
+def test_a_pass_over_imap_holds_a_large_mail_about_once(tmp_path: Path, env) -> None:
+    import random
+    import tracemalloc
+    from email import message_from_bytes, policy
+
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.imap import ImapIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    account, smtp = env
+    msg = message_from_bytes(mails.inquiry("Maria Keller <maria.keller@example.net>"), policy=policy.default)
+    msg.add_attachment(random.Random(5).randbytes(8 << 20), maintype="application", subtype="pdf", filename="cv.pdf")
+    raw = msg.as_bytes()
+    account.append("INBOX", raw)
+    config = config_mod.load(server_config(tmp_path, account, smtp))
+    rt = Runtime(config, Clock(config.event.deadline.replace(month=3, day=1)), Store(config.storage.path))
+    intake = ImapIntake(config.mailbox)
+    tracemalloc.start()
+    try:
+        report = intake_pass(rt, intake)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        intake.close()
+    assert report.by_kind == {"applicant_message": 1}
+    # The fetched bytes themselves, and little else: imaplib's protocol log (a %r of the mail)
+    # and parsing (a normalised copy, the parser's lines, the joined payload) took 10 times that.
+    assert peak < 1.5 * len(raw), f"{peak / len(raw):.1f} times the mail's size"

@@ -17,6 +17,7 @@ from email.message import Message
 from email.utils import parseaddr
 
 from ..addresses import address_pairs
+from ..mimetree import ascii_text
 from ..parse import decode_encoded_words, header_index
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,9 @@ def own_parts(msg: Message) -> Iterator[Message]:
 
 def part_text(part: Message) -> str:
     """A leaf part's payload decoded with its charset (UTF-8 when unknown), at most MAX_TEXT."""
+    text = ascii_text(part)
+    if text is not None:
+        return text[:MAX_TEXT]
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""

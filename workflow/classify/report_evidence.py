@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from email.message import Message
 
+from ..mimetree import payload_prefix
 from .mimeparts import auto_submitted, content_type, decoded_subject, has_header, own_text
 from .robot_cues import hints_at_bounce, says_delivery_failed
 
@@ -106,8 +107,10 @@ def jmrp_report(msg: Message) -> bool:
 
 
 def _text_of(part: Message) -> str:
+    payload = payload_prefix(part, _MAX_BODY_SCAN)  # no copy of a large body to read its start
     try:
-        payload = part.get_payload(decode=True)
+        if payload is None:
+            payload = part.get_payload(decode=True)
     except Exception:
         return ""
     if not isinstance(payload, bytes):

@@ -57,6 +57,10 @@ class ImapIntake:
             client = imapclient.IMAPClient(
                 s.host, port=s.port, ssl=s.security == "tls", ssl_context=context, timeout=s.timeout_seconds
             )
+            if not logging.getLogger("imapclient.imaplib").isEnabledFor(logging.DEBUG):
+                # imapclient turns on imaplib's protocol log, which formats every fetched mail with
+                # %r before the logger drops it: twice its size again, for nothing, unless --debug.
+                client._imap.debug = 0
             if s.security == "starttls":
                 client.starttls(context)
             client.login(s.username or "", password or "")
