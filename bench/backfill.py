@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.workload import corpus  # noqa: E402
+from bench.workload import corpus, raw_fetch  # noqa: E402
 from tests.cfg import base_config, write_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer  # noqa: E402
 from workflow import config as config_mod  # noqa: E402
@@ -49,18 +49,7 @@ def main() -> int:
         print(f"seeded {n} messages ({sum(map(len, messages)) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s")
         del messages
 
-        client = account.connect()
-        client.select_folder("INBOX", readonly=True)
-        t = time.perf_counter()
-        uids = client.search(["ALL"])
-        parsed = 0
-        for start in range(0, len(uids), 500):
-            fetched = client.fetch(uids[start:start + 500], ["BODY.PEEK[]"])
-            for data in fetched.values():
-                parse(data[b"BODY[]"])
-                parsed += 1
-        raw_s = time.perf_counter() - t
-        client.logout()
+        parsed, raw_s = raw_fetch(account, parse)
 
         data = base_config(tmp)
         data["mailbox"] = {"backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",

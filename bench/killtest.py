@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.workload import bounce  # noqa: E402
 from tests import mails  # noqa: E402
 from tests.cfg import NOW, server_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer, SmtpServer  # noqa: E402
@@ -51,10 +52,7 @@ def corpus(n: int) -> tuple[list[bytes], set[str]]:
         elif r == 7:
             out.append(mails.out_of_office(f"O {i} <o{i}@example.com>"))
         elif r == 8:
-            out.append(mails.build("Mail Delivery System <MAILER-DAEMON@mx.example.net>",
-                                   "Undelivered Mail Returned to Sender",
-                                   f"This is the mail system.\n\n<gone{i}@example.net>: 550 5.1.1 unknown user\n",
-                                   Auto_Submitted="auto-replied"))
+            out.append(bounce(f"gone{i}@example.net"))
         elif i % 100 == 9:
             out.append(mails.deep_mime(1000, sender=f"Deep {i} <d{i}@example.net>"))  # quarantined
         else:

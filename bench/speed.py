@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.workload import corpus  # noqa: E402
+from bench.workload import corpus, raw_fetch  # noqa: E402
 from tests.cfg import base_config, write_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer, SmtpServer  # noqa: E402
 
@@ -59,19 +59,7 @@ class Sink(SmtpServer):
 
 
 def raw_intake(account) -> tuple[int, float]:
-    client = account.connect()
-    client.select_folder("INBOX", readonly=True)
-    started = time.perf_counter()
-    uids = client.search(["ALL"])
-    parsed = 0
-    for start in range(0, len(uids), 500):
-        fetched = client.fetch(uids[start:start + 500], ["BODY.PEEK[]"])
-        for data in fetched.values():
-            email.message_from_bytes(data[b"BODY[]"], policy=email.policy.default)
-            parsed += 1
-    seconds = time.perf_counter() - started
-    client.logout()
-    return parsed, seconds
+    return raw_fetch(account, lambda raw: email.message_from_bytes(raw, policy=email.policy.default))
 
 
 def callflow_pass(tmp: Path, account, sink: Sink, connections: int | None, profile: str | None) -> float:

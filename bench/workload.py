@@ -8,9 +8,36 @@ attachment (memory must stay bounded). Shared by ``backfill.py`` and ``speed.py`
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
 from email import message_from_bytes, policy
 
 from tests import mails
+
+
+def bounce(address: str) -> bytes:
+    """A mail server's delivery failure for ``address`` (never answered)."""
+    return mails.build("Mail Delivery System <MAILER-DAEMON@mx.example.net>", "Undelivered Mail Returned to Sender",
+                       f"This is the mail system.\n\n<{address}>: host said: 550 5.1.1 unknown user\n",
+                       Auto_Submitted="auto-replied")
+
+
+def raw_fetch(account, parse: Callable[[bytes], object]) -> tuple[int, float]:
+    """(a) of the benchmarks: UID FETCH BODY.PEEK[] of the whole INBOX in batches of 500 and
+    ``parse`` of each message; the count and the seconds it took."""
+    client = account.connect()
+    client.select_folder("INBOX", readonly=True)
+    started = time.perf_counter()
+    uids = client.search(["ALL"])
+    parsed = 0
+    for start in range(0, len(uids), 500):
+        fetched = client.fetch(uids[start:start + 500], ["BODY.PEEK[]"])
+        for data in fetched.values():
+            parse(data[b"BODY[]"])
+            parsed += 1
+    seconds = time.perf_counter() - started
+    client.logout()
+    return parsed, seconds
 
 
 def with_attachment(raw: bytes, payload: bytes, filename: str = "cv.pdf") -> bytes:
@@ -34,10 +61,7 @@ def corpus(n: int, start: int = 0) -> list[bytes]:
         elif r == 7:
             out.append(mails.list_post())
         elif r == 8:
-            out.append(mails.build("Mail Delivery System <MAILER-DAEMON@mx.example.net>",
-                                   "Undelivered Mail Returned to Sender",
-                                   f"This is the mail system.\n\n<gone{i}@example.net>: host said: 550 5.1.1 unknown user\n",
-                                   Auto_Submitted="auto-replied"))
+            out.append(bounce(f"gone{i}@example.net"))
         elif i % 1000 == 9:
             out.append(with_attachment(mails.inquiry(f"A {i} <a{i}@example.net>", question=False), big))
         else:

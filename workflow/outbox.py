@@ -24,6 +24,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -32,7 +33,7 @@ from typing import Any, Protocol
 
 from .addresses import unanswerable
 from .errors import CallflowError, TransportError, UsageError
-from .outgoing import Delivery, OutgoingMail
+from .outgoing import Delivery, OnHandover, OnResult, OutgoingMail
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -171,8 +172,8 @@ class Transport(Protocol):
     def deliver(
         self,
         mails: Iterable[OutgoingMail],
-        on_handover: Callable[[Sequence[OutgoingMail]], None],
-        on_result: Callable[[Delivery], None],
+        on_handover: OnHandover,
+        on_result: OnResult,
     ) -> None:
         """Deliver the mails (taken from ``mails`` one at a time, as the transport is ready for
         the next), calling ``on_result`` once for each mail taken. Before a mail passes its point
@@ -214,14 +215,18 @@ class SendJournal:
         self.path = path
         self._fd: int | None = None
         self._unsynced = False
+        # A transport may record handovers from a thread while results are recorded from its loop.
+        self._lock = threading.Lock()
 
     def _write(self, lines: Iterable[str], durable: bool) -> None:
-        if self._fd is None:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        os.write(self._fd, "".join(f"{line}\n" for line in lines).encode())
-        if durable:
-            os.fdatasync(self._fd)  # data and size; an append needs no other metadata
-        self._unsynced = not durable
+        text = "".join(f"{line}\n" for line in lines).encode()
+        with self._lock:
+            if self._fd is None:
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            os.write(self._fd, text)
+            if durable:
+                os.fdatasync(self._fd)  # data and size; an append needs no other metadata
+            self._unsynced = not durable
 
     def handover(self, keys: Sequence[str]) -> None:
         """These mails are about to leave: from here on they may have been delivered."""
@@ -236,9 +241,10 @@ class SendJournal:
 
     def sync(self) -> None:
         """Force the lines written since the last fsync to disk (the end of a run of sends)."""
-        if self._fd is not None and self._unsynced:
-            os.fdatasync(self._fd)
-            self._unsynced = False
+        with self._lock:
+            if self._fd is not None and self._unsynced:
+                os.fdatasync(self._fd)
+                self._unsynced = False
 
     def read(self) -> dict[str, str]:
         """Key → the last thing recorded for it: handover, done or fail."""
@@ -255,10 +261,11 @@ class SendJournal:
 
     def clear(self) -> None:
         """Called only after the store has committed what the journal says."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-            self._unsynced = False
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+                self._unsynced = False
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
 

@@ -32,11 +32,17 @@ class Delivery:
         return self.error is None
 
 
+# What a transport calls: before mails pass their point of no return (it may raise: then they
+# are not sent), and with each mail's outcome.
+OnHandover = Callable[[Sequence[OutgoingMail]], None]
+OnResult = Callable[[Delivery], None]
+
+
 def deliver_one_by_one(
-    send: Callable[[OutgoingMail, Callable[[Sequence[OutgoingMail]], None]], None],
+    send: Callable[[OutgoingMail, OnHandover], None],
     mails: Iterable[OutgoingMail],
-    on_handover: Callable[[Sequence[OutgoingMail]], None],
-    on_result: Callable[[Delivery], None],
+    on_handover: OnHandover,
+    on_result: OnResult,
 ) -> None:
     """``Transport.deliver`` for a transport that sends one mail at a time with ``send(mail,
     on_handover)``, which raises when the mail was not delivered."""

@@ -94,6 +94,59 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
     assert seen == [(0, 0), (1, 1), (2, 2)]
 
 
+def _mail(i: int) -> OutgoingMail:
+    to = f"p{i}@example.org"
+    return OutgoingMail(f"ack:{to}", f"<{i}@x>", "contact@callflow.example.org", (to,), mails.inquiry(f"P <{to}>"))
+
+
+def test_smtp_several_connections_each_mail_handed_over_before_its_data(tmp_path: Path, smtp_env,
+                                                                         monkeypatch) -> None:
+    smtp, env = smtp_env
+    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp.password)
+    config = load(server_config(tmp_path, None, smtp, smtp={"connections": 3}))
+    transport = SmtpTransport(config.smtp)
+    recorded: dict[str, int] = {}  # recipient -> how many mails the server had when it was handed over
+    outcomes: list = []
+
+    def handover(group) -> None:
+        for mail in group:
+            recorded[mail.recipients[0]] = len(smtp.messages)
+
+    try:
+        transport.deliver((_mail(i) for i in range(12)), handover, outcomes.append)
+        assert 1 <= len(transport.idle) <= 3  # kept open for the next run of sends
+    finally:
+        transport.close()
+    assert sorted(o.mail.recipients[0] for o in outcomes if o.delivered) == sorted(f"p{i}@example.org" for i in range(12))
+    received = [m.rcpt_tos[0] for m in smtp.messages]
+    assert sorted(received) == sorted(recorded) and len(received) == 12  # each once
+    for position, to in enumerate(received):
+        assert recorded[to] <= position  # recorded before the server had this mail
+
+
+def test_smtp_a_handover_that_cannot_be_recorded_sends_nothing(tmp_path: Path, smtp_env, monkeypatch) -> None:
+    """If the journal cannot be written, the data of that mail never leaves; the others go out."""
+    smtp, env = smtp_env
+    monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp.password)
+    config = load(server_config(tmp_path, None, smtp, smtp=ONE_AT_A_TIME))
+    transport = SmtpTransport(config.smtp)
+    outcomes: list = []
+
+    def handover(group) -> None:
+        if any(m.recipients[0] == "p1@example.org" for m in group):
+            raise OSError(28, "No space left on device")
+
+    try:
+        transport.deliver((_mail(i) for i in range(3)), handover, outcomes.append)
+    finally:
+        transport.close()
+    by_to = {o.mail.recipients[0]: o for o in outcomes}
+    assert by_to["p1@example.org"].error is not None and not by_to["p1@example.org"].handed_over
+    assert "handover could not be recorded" in str(by_to["p1@example.org"].error)
+    assert not getattr(by_to["p1@example.org"].error, "maybe_delivered", False)
+    assert sorted(r for m in smtp.messages for r in m.rcpt_tos) == ["p0@example.org", "p2@example.org"]
+
+
 def test_smtp_a_connection_lost_after_the_final_dot_is_uncertain(tmp_path: Path, smtp_env) -> None:
     smtp, env = smtp_env
     cfg = server_config(tmp_path, None, smtp, smtp={**ONE_AT_A_TIME, "timeout_seconds": 1})

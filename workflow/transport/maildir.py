@@ -14,11 +14,11 @@ import hashlib
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import TransportError
-from ..outgoing import Delivery, OutgoingMail, deliver_one_by_one
+from ..outgoing import OnHandover, OnResult, OutgoingMail, deliver_one_by_one
 
 _MARK = ".cf"  # "<time>.cf<digest of the Message-ID>.<host>": found again by its digest
 
@@ -40,12 +40,12 @@ class MaildirTransport:
     def deliver(
         self,
         mails: Iterable[OutgoingMail],
-        on_handover: Callable[[Sequence[OutgoingMail]], None],
-        on_result: Callable[[Delivery], None],
+        on_handover: OnHandover,
+        on_result: OnResult,
     ) -> None:
         deliver_one_by_one(self.send, mails, on_handover, on_result)
 
-    def send(self, mail: OutgoingMail, on_handover: Callable[[Sequence[OutgoingMail]], None]) -> None:
+    def send(self, mail: OutgoingMail, on_handover: OnHandover) -> None:
         """Write one mail; raises TransportError when it is not in ``new/`` (nothing delivered)."""
         data = message_with_envelope(mail)
         name = f"{time.time_ns()}{_MARK}{_digest(mail.message_id)}.{self.host}"

@@ -9,8 +9,8 @@ The point of no return is the final dot: until the message data is handed to the
 crash or a failure leaves nothing delivered (RFC 5321 §4.1.1.4: the server acts only on a
 complete transaction). The write of the data and its final dot (one write, after the server's
 354) is held back until ``on_handover`` has recorded the mail, so the outbox can tell "never
-left" from "may have been delivered"; mails reaching that point together are recorded together
-(one fsync). A connection lost after that write, before the server's answer, is
+left" from "may have been delivered"; the fsync runs beside the event loop, and mails reaching
+that point meanwhile are recorded together with the next one. A connection lost after that write, before the server's answer, is
 ``maybe_delivered``, never a plain failure to retry.
 """
 
@@ -19,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 
 import aiosmtplib
 
 from ..config import Smtp
 from ..errors import TransportError
-from ..outgoing import Delivery, OutgoingMail
+from ..outgoing import Delivery, OnHandover, OnResult, OutgoingMail
 
 
 def tls_context(ca_file: object | None) -> ssl.SSLContext:
@@ -49,29 +49,39 @@ _END_OF_DATA = b"\r\n.\r\n"
 
 
 class _HandoverGroup:
-    """Group commit of handovers: the mails whose data is ready in the same turn of the event
-    loop are handed over with one call (one fsync of the journal), then their data is written."""
+    """Group commit of handovers. ``on_handover`` (the journal's write and fsync) runs in a
+    thread, so the other connections go on meanwhile; the mails that reach their final dot while
+    one group is being recorded wait and are recorded together next. Then each one's data is
+    written."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, on_handover: Callable[[Sequence[OutgoingMail]], None]) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, on_handover: OnHandover) -> None:
         self.loop = loop
         self.on_handover = on_handover
         self.waiting: list[tuple[OutgoingMail, Callable[[], None], Callable[[Exception], None]]] = []
+        self.recording: asyncio.Task[None] | None = None
+        self.interrupted: BaseException | None = None  # what stopped a recording beyond an error
 
     def add(self, mail: OutgoingMail, proceed: Callable[[], None], refuse: Callable[[Exception], None]) -> None:
         self.waiting.append((mail, proceed, refuse))
-        if len(self.waiting) == 1:
-            self.loop.call_soon(self._flush)
+        if self.recording is None:
+            self.recording = self.loop.create_task(self._record())
 
-    def _flush(self) -> None:
-        group, self.waiting = self.waiting, []
+    async def _record(self) -> None:
         try:
-            self.on_handover([mail for mail, _, _ in group])
-        except Exception as exc:  # the journal cannot record it: the data must not leave
-            for _, _, refuse in group:
-                refuse(exc)
-            return
-        for _, proceed, _ in group:
-            proceed()
+            while self.waiting:
+                group, self.waiting = self.waiting, []
+                try:
+                    await self.loop.run_in_executor(None, self.on_handover, [mail for mail, _, _ in group])
+                except BaseException as exc:  # the journal cannot record it: the data must not leave
+                    for _, _, refuse in group:
+                        refuse(exc if isinstance(exc, Exception) else RuntimeError(repr(exc)))
+                    if not isinstance(exc, Exception):
+                        self.interrupted = exc
+                    continue
+                for _, proceed, _ in group:
+                    proceed()
+        finally:
+            self.recording = None
 
 
 class _HandoverWatch:
@@ -183,8 +193,8 @@ class SmtpTransport:
     def deliver(
         self,
         mails: Iterable[OutgoingMail],
-        on_handover: Callable[[Sequence[OutgoingMail]], None],
-        on_result: Callable[[Delivery], None],
+        on_handover: OnHandover,
+        on_result: OnResult,
     ) -> None:
         """Send over up to ``smtp.connections`` connections at once. When a connection cannot
         be made, that mail fails (to be retried) and no further mail is taken: the rest waits
@@ -192,8 +202,8 @@ class SmtpTransport:
         self.loop.run_until_complete(self._deliver(iter(mails), on_handover, on_result))
 
     async def _deliver(
-        self, mails: Iterator[OutgoingMail], on_handover: Callable[[Sequence[OutgoingMail]], None],
-        on_result: Callable[[Delivery], None],
+        self, mails: Iterator[OutgoingMail], on_handover: OnHandover,
+        on_result: OnResult,
     ) -> None:
         group = _HandoverGroup(self.loop, on_handover)
         unreachable: list[SmtpSendError] = []
@@ -221,6 +231,8 @@ class SmtpTransport:
                     self.idle.append(client)
 
         await asyncio.gather(*(one_connection() for _ in range(self.settings.connections)))
+        if group.interrupted is not None:
+            raise group.interrupted
 
     async def _send(self, client: aiosmtplib.SMTP, mail: OutgoingMail, group: _HandoverGroup) -> Delivery:
         watch = _HandoverWatch(client, mail, group)
@@ -257,7 +269,7 @@ class SmtpTransport:
                             handed_over=True)
         return Delivery(mail, None, handed_over=True)
 
-    def send(self, mail: OutgoingMail, on_handover: Callable[[Sequence[OutgoingMail]], None]) -> None:
+    def send(self, mail: OutgoingMail, on_handover: OnHandover) -> None:
         """One mail on its own; raises what ``deliver`` would report."""
         outcome: list[Delivery] = []
         self.deliver([mail], on_handover, outcome.append)
