@@ -334,3 +334,72 @@ def test_robots_writing_in_prose_end_to_end(tmp_path: Path, env, capsys) -> None
         assert main(["--config", str(cfg), *NOW, "show", address, "--json"]) == 0
         assert "bounced" in json.loads(capsys.readouterr().out)["flags"]
     assert account.count("Processed") + account.count("INBOX") == len(samples) + 2
+
+
+def _imap_intake(tmp_path: Path, account, smtp):
+    from workflow import config as config_mod
+    from workflow.mailbox.imap import ImapIntake
+
+    return ImapIntake(config_mod.load(server_config(tmp_path, account, smtp)).mailbox)
+
+
+def test_imap_wait_counts_new_mail_reported_with_the_end_of_idle(tmp_path: Path, env) -> None:
+    """Mail reported after IDLE's wait ended but before DONE comes with DONE's answer: it must
+    wake the daemon as well, or that mail would wait for the next change or poll."""
+    import select
+
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        def wait_ends_as_the_server_reports_mail(timeout: float) -> list:
+            account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+            # The server's EXISTS is on its way, not read: as if the wait had just timed out.
+            assert select.select([intake.client.socket()], [], [], 30)[0]
+            return []
+
+        intake.client.idle_check = wait_ends_as_the_server_reports_mail
+        assert intake.wait(5) is True
+    finally:
+        intake.close()
+
+
+def test_imap_wait_returns_at_once_for_mail_reported_during_the_pass(tmp_path: Path, env) -> None:
+    """Mail that arrives during a pass is reported with the answer to one of its commands, and
+    IDLE will not report it again: the next wait must not sleep on it."""
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+        assert [len(b) for b in intake.batches(10)] == []  # searched before the server said EXISTS
+        assert intake.wait(5) is True
+        intake.open(intake.state)
+        assert [len(b) for b in intake.batches(10)] == [1]
+    finally:
+        intake.close()
+
+
+def test_imap_intake_keeps_its_session_across_passes(tmp_path: Path, dovecot, env) -> None:
+    """A daemon's passes share one IMAP session: open() logs in only when it has none."""
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.imap import ImapIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    account, smtp = env
+    config = config_mod.load(server_config(tmp_path, account, smtp))
+    rt = Runtime(config, Clock(config.event.deadline.replace(month=3, day=1)), Store(config.storage.path))
+    intake = ImapIntake(config.mailbox)
+    try:
+        for name in ("a", "b", "c"):
+            account.append("INBOX", mails.inquiry(f"{name} <{name}@example.org>", question=False))
+            assert intake_pass(rt, intake).handled == 1
+        session = intake.client
+        assert intake_pass(rt, intake).handled == 0 and intake.client is session
+    finally:
+        intake.close()
+    assert intake.client is None
+    assert dovecot.logins(account.username) - 3 == 1  # the appends logged in three times
+    assert account.count("Processed") == 3

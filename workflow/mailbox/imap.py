@@ -45,6 +45,9 @@ class ImapIntake:
         self.can_move = False
         self.can_uid_expunge = False
         self.can_idle = False
+        self.uidvalidity = 0
+        # The session's view of the folder is current: just selected, or IDLE reported the news.
+        self.in_sync = False
 
     # -- connection ---------------------------------------------------------------------
     def connect(self) -> imapclient.IMAPClient:
@@ -78,22 +81,60 @@ class ImapIntake:
             log.info("created IMAP folder %s", name)
 
     def open(self, state: dict[str, Any]) -> None:
+        """Start a pass: connect and select the folder unless this intake's session is still
+        open (a daemon keeps one across its passes), then bring ``state`` in line with it."""
         self.state = state
+        if self.client is None:
+            self._start()
+        elif not self.in_sync:
+            self._sync()
+        self.in_sync = False
+        if state.get("uidvalidity") != self.uidvalidity:
+            # A new UIDVALIDITY means the old UIDs mean nothing: read everything again;
+            # the store's record of handled messages keeps that from acting twice.
+            state.update({"uidvalidity": self.uidvalidity, "last_uid": 0, "unsettled": []})
+        if state.get("unsettled"):
+            self.settle([(str(uid), disp) for uid, disp in state["unsettled"]])
+            state["unsettled"] = []
+
+    def _start(self) -> None:
+        """A new session: log in, make the folders, select the inbox folder."""
+        self.close()  # one session per intake, never a second one left behind
         self.client = self.connect()
         try:
             for folder in (self.settings.processed_folder, self.settings.quarantine_folder):
                 self._folder(folder)
             info = self.client.select_folder(self.settings.folder)
-        except IMAPClientError as exc:
+        except (OSError, IMAPClientError) as exc:
+            self.close()
             raise MailboxError(f"mailbox.folder: cannot open {self.settings.folder}: {exc}") from None
-        uidvalidity = int(info.get(b"UIDVALIDITY", 0))
-        if state.get("uidvalidity") != uidvalidity:
-            # A new UIDVALIDITY means the old UIDs mean nothing: read everything again;
-            # the store's record of handled messages keeps that from acting twice.
-            state.update({"uidvalidity": uidvalidity, "last_uid": 0, "unsettled": []})
-        if state.get("unsettled"):
-            self.settle([(str(uid), disp) for uid, disp in state["unsettled"]])
-            state["unsettled"] = []
+        self.uidvalidity = int(info.get(b"UIDVALIDITY", 0))
+        self._reported_news()  # SELECT's counts: the first pass reads everything anyway
+        self.in_sync = True
+
+    def _sync(self) -> None:
+        """Bring a kept session's view of the folder up to date: a command sees only the mail
+        the server has reported to this session, and a NOOP is how a client asks (RFC 3501
+        §6.1.2). Not needed right after IDLE reported new mail."""
+        assert self.client is not None
+        try:
+            self.client.noop()
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: {self.settings.folder}: {exc}") from None
+
+    def _reported_news(self) -> bool:
+        """Whether the server reported new mail (EXISTS) with the answer to a command since the
+        last look: mail that arrived during a pass, which IDLE will not report again.
+
+        imaplib keeps such unrequested responses until asked; all of them are dropped here, so
+        that a session kept for months does not pile them up.
+        """
+        untagged = getattr(getattr(self.client, "_imap", None), "untagged_responses", None)
+        if not isinstance(untagged, dict):
+            return False
+        news = bool(untagged.get("EXISTS") or untagged.get("RECENT"))
+        untagged.clear()
+        return news
 
     # -- reading ------------------------------------------------------------------------
     def _new_uids(self) -> list[int]:
@@ -180,8 +221,12 @@ class ImapIntake:
 
     # -- waiting ------------------------------------------------------------------------
     def wait(self, seconds: float) -> bool:
-        """IDLE until the server reports new mail (or poll by sleeping). True if woken."""
+        """IDLE until the server reports new mail (or poll by sleeping). True if woken, at once
+        when the server reported new mail during the pass."""
         assert self.client is not None
+        if self._reported_news():
+            self.in_sync = True
+            return True
         if not self.can_idle:
             time.sleep(seconds)
             return False
@@ -190,10 +235,13 @@ class ImapIntake:
             try:
                 responses = self.client.idle_check(timeout=min(seconds, IDLE_RENEW_SECONDS))
             finally:
-                self.client.idle_done()
+                # New mail reported between the end of the wait and DONE comes with DONE's
+                # answer: it counts as well, or it would wait for the next change or poll.
+                _, late = self.client.idle_done()
         except (OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+        self.in_sync = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in [*responses, *late])
+        return self.in_sync
 
     def close(self) -> None:
         if self.client is not None:
