@@ -13,8 +13,9 @@ time from the APPEND's completion (on another connection) to the untagged EXISTS
 daemon runs, a second bare IDLE session on its account notes each EXISTS, which gives the
 daemon's own part (EXISTS → answer accepted).
 
-Usage: .venv/bin/python bench/idle.py [N] [--floor K] [--gap MIN MAX] [--log FILE]
-(default N = 100 mails, K = 30 floor samples, gaps 0.3-1.0 s; --log keeps the daemon's INFO log).
+Usage: .venv/bin/python bench/idle.py [N] [--floor K] [--gap MIN MAX] [--log FILE] [--profile FILE]
+(default N = 100 mails, K = 30 floor samples, gaps 0.3-1.0 s; --log keeps the daemon's INFO log,
+--profile writes a cProfile of the daemon).
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def main() -> int:
     parser.add_argument("--gap", type=float, nargs=2, default=(0.3, 1.0), metavar=("MIN", "MAX"))
     parser.add_argument("--log", help="keep the daemon's log (INFO) in this file")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--profile", help="write a cProfile of the daemon to this file")
     args = parser.parse_args()
     random.seed(args.seed)
     gap = tuple(args.gap)
@@ -192,7 +194,10 @@ def main() -> int:
         account = server.add_user()
         config = daemon_config(tmp, account, sink)
         env = {**os.environ, "BENCH_IMAP_PASSWORD": account.password, "BENCH_SMTP_PASSWORD": sink.password}
-        command = [sys.executable, "-m", "workflow", "--config", str(config), "--now", NOW]
+        command = [sys.executable]
+        if args.profile:
+            command += ["-m", "cProfile", "-o", args.profile]
+        command += ["-m", "workflow", "--config", str(config), "--now", NOW]
         if not args.log:
             command.append("-q")
         command.append("run")
