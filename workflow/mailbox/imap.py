@@ -48,6 +48,7 @@ class ImapIntake:
         self.uidvalidity = 0
         # The session's view of the folder is current: just selected, or IDLE reported the news.
         self.in_sync = False
+        self.idle_since: float | None = None  # time.monotonic() when the running IDLE began
 
     # -- connection ---------------------------------------------------------------------
     def connect(self) -> imapclient.IMAPClient:
@@ -84,11 +85,14 @@ class ImapIntake:
         """Start a pass: connect and select the folder unless this intake's session is still
         open (a daemon keeps one across its passes), then bring ``state`` in line with it."""
         self.state = state
+        if self._end_idle():
+            self.in_sync = True
         if self.client is None:
             self._start()
         elif not self.in_sync:
             self._sync()
         self.in_sync = False
+        self._reported_news()  # what the server reported so far, this pass reads anyway
         if state.get("uidvalidity") != self.uidvalidity:
             # A new UIDVALIDITY means the old UIDs mean nothing: read everything again;
             # the store's record of handled messages keeps that from acting twice.
@@ -101,6 +105,7 @@ class ImapIntake:
         """A new session: log in, make the folders, select the inbox folder."""
         self.close()  # one session per intake, never a second one left behind
         self.client = self.connect()
+        self.idle_since = None
         try:
             for folder in (self.settings.processed_folder, self.settings.quarantine_folder):
                 self._folder(folder)
@@ -221,38 +226,68 @@ class ImapIntake:
 
     # -- waiting ------------------------------------------------------------------------
     def wait(self, seconds: float) -> bool:
-        """IDLE until the server reports new mail (or poll by sleeping). True if woken, at once
-        when the server reported new mail during the pass."""
+        """Wait up to ``seconds`` for new mail: in IDLE, or by sleeping where there is none.
+        True if new mail was reported (at once when that happened during the pass).
+
+        The IDLE stays running across calls that find nothing, so that a daemon waking every
+        few seconds for its own jobs does not end and begin it each time; it ends (DONE) when
+        news arrives, when ``IDLE_RENEW_SECONDS`` are up, or before the next command. Before
+        it begins, a NOOP asks for what arrived since the last command: Dovecot's IDLE reports
+        only what changes after it began, so mail that came during the pass would otherwise
+        wait for the next change or poll.
+        """
         assert self.client is not None
-        if self._reported_news():
-            self.in_sync = True
-            return True
-        if not self.can_idle:
-            time.sleep(seconds)
-            return False
         try:
-            self.client.idle()
-            try:
-                responses = self.client.idle_check(timeout=min(seconds, IDLE_RENEW_SECONDS))
-            finally:
-                # New mail reported between the end of the wait and DONE comes with DONE's
-                # answer: it counts as well, or it would wait for the next change or poll.
-                _, late = self.client.idle_done()
+            if self.idle_since is None:
+                if self.can_idle:
+                    self.client.noop()
+                if self._reported_news():  # during the pass or just now
+                    self.in_sync = True
+                    return True
+                if not self.can_idle:
+                    time.sleep(seconds)
+                    return False
+                self.client.idle()
+                self.idle_since = time.monotonic()
+            renew_in = self.idle_since + IDLE_RENEW_SECONDS - time.monotonic()
+            news = _news(self.client.idle_check(timeout=max(0.0, min(seconds, renew_in))))
+            if news or renew_in <= seconds:
+                news = self._end_idle() or news
         except (OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
-        self.in_sync = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in [*responses, *late])
-        return self.in_sync
+        self.in_sync = news
+        return news
+
+    def _end_idle(self) -> bool:
+        """End a running IDLE (DONE); True if new mail was reported meanwhile."""
+        if self.idle_since is None or self.client is None:
+            return False
+        self.idle_since = None
+        try:
+            _, responses = self.client.idle_done()
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
+        return self._reported_news() or _news(responses)
 
     def close(self) -> None:
         if self.client is not None:
             with contextlib.suppress(Exception):
+                self._end_idle()
+            with contextlib.suppress(Exception):
                 self.client.logout()
             self.client = None
+        self.idle_since = None
 
     def counts(self) -> dict[str, int]:
         assert self.client is not None
+        self._end_idle()
         status = self.client.folder_status(self.settings.quarantine_folder, [b"MESSAGES"])
         return {"quarantined": int(status.get(b"MESSAGES", 0))}
+
+
+def _news(responses: list[Any]) -> bool:
+    """Whether untagged responses report new mail."""
+    return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
 
 
 class SentCopies:
