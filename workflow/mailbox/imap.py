@@ -173,6 +173,9 @@ class ImapIntake:
         limit = self.settings.batch_bytes
         for start in range(0, len(uids), size):
             window = uids[start : start + size]
+            if len(window) == 1:
+                yield window  # one message is a batch whatever its size: no need to ask
+                continue
             sizes = self.client.fetch(window, ["RFC822.SIZE"])
             chunk: list[int] = []
             total = 0
