@@ -137,7 +137,8 @@ class ImapIntake:
         untagged = getattr(getattr(self.client, "_imap", None), "untagged_responses", None)
         if not isinstance(untagged, dict):
             return False
-        news = bool(untagged.get("EXISTS") or untagged.get("RECENT"))
+        # EXISTS only: RECENT also changes when our own MOVE expunges a message.
+        news = bool(untagged.get("EXISTS"))
         untagged.clear()
         return news
 
@@ -289,8 +290,9 @@ class ImapIntake:
 
 
 def _news(responses: list[Any]) -> bool:
-    """Whether untagged responses report new mail."""
-    return any(isinstance(r, tuple) and len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+    """Whether untagged responses report new mail (RFC 3501 §7.3.1: a new message is always
+    announced by EXISTS)."""
+    return any(isinstance(r, tuple) and len(r) > 1 and r[1] == b"EXISTS" for r in responses)
 
 
 class SentCopies:
