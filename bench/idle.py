@@ -214,6 +214,7 @@ def main() -> int:
 
         latencies: list[float] = []
         own: list[float] = []
+        missed = 0
         for i in range(args.n):
             time.sleep(random.uniform(*gap))
             watcher.rearm()
@@ -222,8 +223,9 @@ def main() -> int:
                                                    message_id=f"<idle-bench-{i}@example.net>"))
             appended = time.perf_counter()
             answered = sink.wait_rcpt(rcpt, 30)
-            if answered is None:
-                raise RuntimeError(f"no answer to mail {i} within 30 s; see {log_path}")
+            if answered is None:  # a missed wake-up: the next mail's EXISTS (or the poll) brings it
+                missed += 1
+                continue
             latencies.append(answered - appended)
             exists = watcher.after(appended)
             if exists is not None and exists <= answered:
@@ -246,6 +248,8 @@ def main() -> int:
     if floor:
         print(summary("server floor, APPEND -> untagged EXISTS (bare IDLE session)", floor))
     print(summary("callflow daemon, APPEND -> answer accepted by SMTP", latencies))
+    if missed:
+        print(f"not answered within 30 s (left out above): {missed}")
     if own:
         print(summary("callflow's own part, untagged EXISTS (a second IDLE session) -> answer accepted", own))
     print(f"answers sent: {answers}; SMTP logins: {smtp_logins}; IMAP logins on the account (daemon + the"
