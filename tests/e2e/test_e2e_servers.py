@@ -382,6 +382,28 @@ def test_imap_idle_runs_on_across_waits_and_the_next_pass_sees_mail_from_its_end
         intake.close()
 
 
+def test_imap_wait_fails_when_the_server_drops_the_idle_connection(tmp_path: Path, dovecot, env) -> None:
+    """A connection closed during IDLE is an error the daemon reconnects after, never an
+    endless run of empty waits."""
+    import pytest
+
+    from workflow.errors import MailboxError
+
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        assert intake.wait(0.1) is False  # in IDLE
+        dovecot.stop()
+        dovecot.start()
+        with pytest.raises(MailboxError):
+            for _ in range(3):  # a BYE may come first, then the end of the stream
+                intake.wait(30)
+    finally:
+        intake.close()
+    assert intake.client is None
+
+
 def test_imap_wait_returns_at_once_for_mail_reported_during_the_pass(tmp_path: Path, env) -> None:
     """Mail that arrives during a pass is reported with the answer to one of its commands, and
     IDLE will not report it again: the next wait must not sleep on it."""

@@ -254,8 +254,16 @@ class ImapIntake:
                 self.client.idle()
                 self.idle_since = time.monotonic()
             renew_in = self.idle_since + IDLE_RENEW_SECONDS - time.monotonic()
-            news = _news(self.client.idle_check(timeout=max(0.0, min(seconds, renew_in))))
-            if news or renew_in <= seconds:
+            timeout = max(0.0, min(seconds, renew_in))
+            started = time.monotonic()
+            responses = self.client.idle_check(timeout=timeout)
+            # A BYE, or back early with nothing read: the server is closing the connection
+            # (imapclient takes the end of the stream for "no responses"); DONE finds out.
+            dropped = (not responses and time.monotonic() - started < 0.9 * timeout) or any(
+                isinstance(r, tuple) and r[:1] == (b"BYE",) for r in responses
+            )
+            news = _news(responses)
+            if news or dropped or renew_in <= seconds:
                 news = self._end_idle() or news
         except (OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
