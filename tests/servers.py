@@ -425,6 +425,13 @@ class DovecotServer:
                 parts.append(f"--- {name} ---\n" + (self.root / name).read_text(errors="replace")[-chars:])
         return "\n".join(parts)
 
+    def logins(self, username: str) -> int:
+        """How many IMAP logins as ``username`` Dovecot has logged (every client, helpers included)."""
+        with contextlib.suppress(OSError):
+            text = self.log_path.read_text(errors="replace")
+            return sum(1 for line in text.splitlines() if f"Login: user=<{username}>," in line)
+        return 0
+
     def deliver_lmtp(self, username: str, raw: bytes, sender: str = "sender@example.org") -> None:
         """Deliver ``raw`` to ``username``'s INBOX over LMTP, like a real MTA would (no flags, \\Recent,
         wakes IDLE). APPEND via :class:`ImapAccount` is the simpler choice when that does not matter."""
@@ -702,7 +709,8 @@ class SmtpServer:
       ``silence_seconds`` (longer than the client waits): the client loses it after the final dot.
 
     ``messages`` holds accepted messages in arrival order; ``attempts`` counts DATA commands, accepted or
-    failed. ``stop()``/``start()`` restart on the same port (a new Controller each time).
+    failed; ``logins`` counts successful AUTHs (one per client connection that logs in). ``stop()``/``start()``
+    restart on the same port (a new Controller each time).
     """
 
     def __init__(
@@ -727,6 +735,7 @@ class SmtpServer:
         self.silent_after_data = 0
         self.silence_seconds = 5.0
         self.attempts = 0
+        self.logins = 0
         self._server_ctx = ca.server_context()
         self._cond = threading.Condition()
         self._controller: Controller | None = None
@@ -790,6 +799,9 @@ class SmtpServer:
             and auth_data.login == self.username.encode()
             and auth_data.password == self.password.encode()
         )
+        if ok:
+            with self._cond:
+                self.logins += 1
         return AuthResult(success=ok, auth_data=auth_data if ok else None)
 
     def _recipient_refusal(self, address: str) -> str | None:

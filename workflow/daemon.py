@@ -1,8 +1,14 @@
 """The loop: wait for mail (IDLE or polling), handle it, send the outbox, run scheduled jobs.
 
-``run_once`` is one complete pass. ``run_forever`` repeats it until SIGTERM/SIGINT, which
+``run_once`` is one complete pass. ``Daemon.run`` repeats it until SIGTERM/SIGINT, which
 let the current pass finish before the process exits 0. Mailbox errors do not stop the
 daemon: it reconnects with exponential backoff and jitter, and the outbox keeps being sent.
+
+The daemon keeps its connections between passes: one IMAP session (reopened only when it is
+gone) and one SMTP connection, so that a mail reported by IDLE is read and answered at once,
+without a new login to either server. The SMTP connection is closed after
+``SMTP_KEEP_SECONDS`` without sending, well within the five minutes a server keeps waiting
+for the next command (RFC 5321 §4.5.3.2.7), and reopened on the next mail.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ import schedule
 
 from .errors import MailboxError, TransportError
 from .mailbox import open_intake
-from .outbox import SendReport
+from .outbox import SendReport, Transport
 from .pipeline import IntakeReport, Runtime, Sending, intake_pass, scheduled_pass, send_pass
 from .store import instance_lock
 from .transport import open_transport
 
 log = logging.getLogger("callflow")
+SMTP_KEEP_SECONDS = 60.0
 
 
 @dataclass
@@ -74,6 +81,8 @@ class Daemon:
         self.stopping = threading.Event()
         self.failures = 0
         self.scheduler = schedule.Scheduler()
+        self.transport: Transport | None = None
+        self.transport_used = 0.0  # time.monotonic() of the last pass that sent (or tried to)
 
     def stop(self, *_: object) -> None:
         log.info("stop requested: finishing the current pass")
@@ -96,28 +105,31 @@ class Daemon:
         with instance_lock(cfg.storage.path):
             log.info("callflow running: mailbox %s, every %ss", cfg.mailbox.backend, cfg.mailbox.poll_seconds)
             intake = None
-            self._scheduled()  # whatever fell due while callflow was not running
-            while not self.stopping.is_set():
-                try:
-                    if intake is None:
-                        intake = open_intake(cfg)
-                    with self.rt.store.locked():
-                        intake_pass(self.rt, intake)
-                    self.failures = 0
-                    self._send()
-                    scheduler.run_pending()
-                    self._wait(intake)
-                except MailboxError as exc:
-                    self.failures += 1
-                    delay = self._backoff()
-                    log.warning("%s; retrying in %.0fs", exc, delay)
-                    if intake is not None:
-                        intake.close()
-                        intake = None
-                    self._send()
-                    self.stopping.wait(delay)
-            if intake is not None:
-                intake.close()
+            try:
+                self._scheduled()  # whatever fell due while callflow was not running
+                while not self.stopping.is_set():
+                    try:
+                        if intake is None:
+                            intake = open_intake(cfg)
+                        with self.rt.store.locked():
+                            intake_pass(self.rt, intake)  # the session stays open for the next pass
+                        self.failures = 0
+                        self._send()
+                        scheduler.run_pending()
+                        self._wait(intake)
+                    except MailboxError as exc:
+                        self.failures += 1
+                        delay = self._backoff()
+                        log.warning("%s; retrying in %.0fs", exc, delay)
+                        if intake is not None:
+                            intake.close()
+                            intake = None
+                        self._send()
+                        self.stopping.wait(delay)
+            finally:
+                if intake is not None:
+                    intake.close()
+                self._close_transport()
         log.info("callflow stopped")
 
     def _wait(self, intake) -> None:
@@ -130,6 +142,8 @@ class Daemon:
                 return
             remaining -= time.monotonic() - started
             self.scheduler.run_pending()
+            if time.monotonic() - self.transport_used > SMTP_KEEP_SECONDS:
+                self._close_transport()
 
     def _scheduled(self) -> None:
         with self.rt.store.locked():
@@ -139,6 +153,21 @@ class Daemon:
 
     def _send(self) -> None:
         try:
-            send_outbox(self.rt)
+            if self.transport is None:
+                self.transport = open_transport(self.rt.config)
+            with self.rt.store.locked():
+                report = send_pass(self.rt, self.transport)
         except TransportError as exc:
             log.warning("sending: %s", exc)
+            self._close_transport()  # reopened for the next pass
+            return
+        if report.sent or report.retried or report.failed:
+            self.transport_used = time.monotonic()
+
+    def _close_transport(self) -> None:
+        transport, self.transport = self.transport, None
+        if transport is not None:
+            try:
+                transport.close()
+            except Exception as exc:  # closing must never stop the daemon
+                log.warning("sending: closing the connection: %s", exc)

@@ -102,3 +102,58 @@ def test_mail_keeps_going_out_while_imap_is_down(tmp_path: Path, dovecot, imap_a
         dovecot.start()
     assert code == 0, logs
     assert [m.rcpt_tos for m in smtp_server.messages] == [["x@example.org"]]
+
+
+def _answer_one_at_a_time(account, smtp, names: list[str], answered: int) -> int:
+    """Append one inquiry per name, each after the previous one was answered (so each is its
+    own pass); returns the number of answers now expected. One helper login per mail."""
+    for name in names:
+        account.append("INBOX", mails.inquiry(f"{name.upper()} <{name}@example.org>", question=False))
+        answered += 1
+        smtp.wait_for(answered, timeout=40)
+    return answered
+
+
+def test_daemon_keeps_one_imap_session_and_one_smtp_connection_across_passes(
+        tmp_path: Path, dovecot, imap_account, smtp_server, env) -> None:
+    cfg = server_config(tmp_path, imap_account, smtp_server, mailbox={"poll_seconds": 600})
+    proc = start_daemon(cfg)
+    try:
+        _answer_one_at_a_time(imap_account, smtp_server, ["a", "b", "c", "d"], 0)
+    finally:
+        code, logs = stop(proc)
+    assert code == 0, logs
+    assert [m.rcpt_tos[0] for m in smtp_server.messages] == [f"{n}@example.org" for n in "abcd"]
+    # Four passes (each woken by IDLE), one login to each server; the appends logged in four times.
+    assert dovecot.logins(imap_account.username) - 4 == 1
+    assert smtp_server.logins == 1
+
+
+def test_daemon_logs_in_again_once_after_each_server_dropped_it(
+        tmp_path: Path, dovecot, imap_account, smtp_server, env, capsys) -> None:
+    cfg = server_config(tmp_path, imap_account, smtp_server, mailbox={"poll_seconds": 600})
+    proc = start_daemon(cfg)
+    try:
+        answered = _answer_one_at_a_time(imap_account, smtp_server, ["a", "b"], 0)
+        # Both servers go away and come back: every open connection is dropped.
+        smtp_server.stop()
+        smtp_server.start()
+        dovecot.stop()
+        dovecot.start()
+        _answer_one_at_a_time(imap_account, smtp_server, ["c", "d"], answered)
+    finally:
+        if not dovecot.running:
+            dovecot.start()
+        code, logs = stop(proc)
+    assert code == 0, logs
+    assert "retrying in" in logs  # the IDLE that the restart broke
+    assert [m.rcpt_tos[0] for m in smtp_server.messages] == [f"{n}@example.org" for n in "abcd"]
+    # Each sent at the first attempt: the send after the drop reconnected first, it did not fail.
+    capsys.readouterr()
+    assert main(["--config", str(cfg), *NOW, "outbox", "list", "--all", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["status"], r["attempts"]) for r in rows] == [("sent", 1)] * 4
+    # One new session each, the old ones gone; the appends logged in four times.
+    assert dovecot.logins(imap_account.username) - 4 == 2
+    assert smtp_server.logins == 2
+    assert imap_account.count("Processed") == 4 and imap_account.count("INBOX") == 0

@@ -366,3 +366,113 @@ def test_a_pass_over_imap_holds_a_large_mail_about_once(tmp_path: Path, env) -> 
     # The fetched bytes themselves, and little else: imaplib's protocol log (a %r of the mail)
     # and parsing (a normalised copy, the parser's lines, the joined payload) took 10 times that.
     assert peak < 1.5 * len(raw), f"{peak / len(raw):.1f} times the mail's size"
+
+
+def _imap_intake(tmp_path: Path, account, smtp):
+    from workflow import config as config_mod
+    from workflow.mailbox.imap import ImapIntake
+
+    return ImapIntake(config_mod.load(server_config(tmp_path, account, smtp)).mailbox)
+
+
+def test_imap_wait_reports_mail_that_arrived_before_idle_began(tmp_path: Path, env) -> None:
+    """Dovecot's IDLE reports only what changes after it began: mail that came between the
+    pass's last command and the IDLE must wake the daemon all the same."""
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+        assert intake.wait(5) is True
+        intake.open(intake.state)
+        assert [len(b) for b in intake.batches(10)] == [1]
+    finally:
+        intake.close()
+
+
+def test_imap_idle_runs_on_across_waits_and_the_next_pass_sees_mail_from_its_end(
+        tmp_path: Path, env) -> None:
+    """The IDLE goes on across waits that find nothing (no DONE and IDLE every few seconds);
+    mail that arrives just before the pass ends it (too early for the server to have said
+    so) is still read by that pass."""
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        assert intake.wait(0.1) is False
+        began = intake.idle_since
+        assert began is not None and intake.wait(0.1) is False and intake.idle_since == began
+        account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+        intake.open(intake.state)  # DONE at once: the server has not reported the mail yet
+        assert intake.idle_since is None
+        assert [len(b) for b in intake.batches(10)] == [1]
+        # And an IDLE that is running reports new mail.
+        assert intake.wait(0.1) is False
+        account.append("INBOX", mails.inquiry("B <b@example.org>", question=False))
+        assert intake.wait(30) is True
+    finally:
+        intake.close()
+
+
+def test_imap_wait_fails_when_the_server_drops_the_idle_connection(tmp_path: Path, dovecot, env) -> None:
+    """A connection closed during IDLE is an error the daemon reconnects after, never an
+    endless run of empty waits."""
+    import pytest
+
+    from workflow.errors import MailboxError
+
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        assert intake.wait(0.1) is False  # in IDLE
+        dovecot.stop()
+        dovecot.start()
+        with pytest.raises(MailboxError):
+            for _ in range(3):  # a BYE may come first, then the end of the stream
+                intake.wait(30)
+    finally:
+        intake.close()
+    assert intake.client is None
+
+
+def test_imap_wait_returns_at_once_for_mail_reported_during_the_pass(tmp_path: Path, env) -> None:
+    """Mail that arrives during a pass is reported with the answer to one of its commands, and
+    IDLE will not report it again: the next wait must not sleep on it."""
+    account, smtp = env
+    intake = _imap_intake(tmp_path, account, smtp)
+    intake.open({})
+    try:
+        account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+        assert [len(b) for b in intake.batches(10)] == []  # searched before the server said EXISTS
+        assert intake.wait(5) is True
+        intake.open(intake.state)
+        assert [len(b) for b in intake.batches(10)] == [1]
+    finally:
+        intake.close()
+
+
+def test_imap_intake_keeps_its_session_across_passes(tmp_path: Path, dovecot, env) -> None:
+    """A daemon's passes share one IMAP session: open() logs in only when it has none."""
+    from workflow import config as config_mod
+    from workflow.clock import Clock
+    from workflow.mailbox.imap import ImapIntake
+    from workflow.pipeline import Runtime, intake_pass
+    from workflow.store import Store
+
+    account, smtp = env
+    config = config_mod.load(server_config(tmp_path, account, smtp))
+    rt = Runtime(config, Clock(config.event.deadline.replace(month=3, day=1)), Store(config.storage.path))
+    intake = ImapIntake(config.mailbox)
+    try:
+        for name in ("a", "b", "c"):
+            account.append("INBOX", mails.inquiry(f"{name} <{name}@example.org>", question=False))
+            assert intake_pass(rt, intake).handled == 1
+        session = intake.client
+        assert intake.wait(0.1) is False  # its own moves are no news: no second pass for nothing
+        assert intake_pass(rt, intake).handled == 0 and intake.client is session
+    finally:
+        intake.close()
+    assert intake.client is None
+    assert dovecot.logins(account.username) - 3 == 1  # the appends logged in three times
+    assert account.count("Processed") == 3

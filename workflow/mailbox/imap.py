@@ -46,6 +46,10 @@ class ImapIntake:
         self.can_uid_expunge = False
         self.can_idle = False
         self.waiting: int | None = None
+        self.uidvalidity = 0
+        # The session's view of the folder is current: just selected, or IDLE reported the news.
+        self.in_sync = False
+        self.idle_since: float | None = None  # time.monotonic() when the running IDLE began
 
     # -- connection ---------------------------------------------------------------------
     def connect(self) -> imapclient.IMAPClient:
@@ -83,22 +87,65 @@ class ImapIntake:
             log.info("created IMAP folder %s", name)
 
     def open(self, state: dict[str, Any]) -> None:
+        """Start a pass: connect and select the folder unless this intake's session is still
+        open (a daemon keeps one across its passes), then bring ``state`` in line with it."""
         self.state = state
+        if self._end_idle():
+            self.in_sync = True
+        if self.client is None:
+            self._start()
+        elif not self.in_sync:
+            self._sync()
+        self.in_sync = False
+        self._reported_news()  # what the server reported so far, this pass reads anyway
+        if state.get("uidvalidity") != self.uidvalidity:
+            # A new UIDVALIDITY means the old UIDs mean nothing: read everything again;
+            # the store's record of handled messages keeps that from acting twice.
+            state.update({"uidvalidity": self.uidvalidity, "last_uid": 0, "unsettled": []})
+        if state.get("unsettled"):
+            self.settle([(str(uid), disp) for uid, disp in state["unsettled"]])
+            state["unsettled"] = []
+
+    def _start(self) -> None:
+        """A new session: log in, make the folders, select the inbox folder."""
+        self.close()  # one session per intake, never a second one left behind
         self.client = self.connect()
+        self.idle_since = None
         try:
             for folder in (self.settings.processed_folder, self.settings.quarantine_folder):
                 self._folder(folder)
             info = self.client.select_folder(self.settings.folder)
-        except IMAPClientError as exc:
+        except (OSError, IMAPClientError) as exc:
+            self.close()
             raise MailboxError(f"mailbox.folder: cannot open {self.settings.folder}: {exc}") from None
-        uidvalidity = int(info.get(b"UIDVALIDITY", 0))
-        if state.get("uidvalidity") != uidvalidity:
-            # A new UIDVALIDITY means the old UIDs mean nothing: read everything again;
-            # the store's record of handled messages keeps that from acting twice.
-            state.update({"uidvalidity": uidvalidity, "last_uid": 0, "unsettled": []})
-        if state.get("unsettled"):
-            self.settle([(str(uid), disp) for uid, disp in state["unsettled"]])
-            state["unsettled"] = []
+        self.uidvalidity = int(info.get(b"UIDVALIDITY", 0))
+        self._reported_news()  # SELECT's counts: the first pass reads everything anyway
+        self.in_sync = True
+
+    def _sync(self) -> None:
+        """Bring a kept session's view of the folder up to date: a command sees only the mail
+        the server has reported to this session, and a NOOP is how a client asks (RFC 3501
+        §6.1.2). Not needed right after IDLE reported new mail."""
+        assert self.client is not None
+        try:
+            self.client.noop()
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: {self.settings.folder}: {exc}") from None
+
+    def _reported_news(self) -> bool:
+        """Whether the server reported new mail (EXISTS) with the answer to a command since the
+        last look: mail that arrived during a pass, which IDLE will not report again.
+
+        imaplib keeps such unrequested responses until asked; all of them are dropped here, so
+        that a session kept for months does not pile them up.
+        """
+        untagged = getattr(getattr(self.client, "_imap", None), "untagged_responses", None)
+        if not isinstance(untagged, dict):
+            return False
+        # EXISTS only: RECENT also changes when our own MOVE expunges a message.
+        news = bool(untagged.get("EXISTS"))
+        untagged.clear()
+        return news
 
     # -- reading ------------------------------------------------------------------------
     def _new_uids(self) -> list[int]:
@@ -133,6 +180,9 @@ class ImapIntake:
         limit = self.settings.batch_bytes
         for start in range(0, len(uids), size):
             window = uids[start : start + size]
+            if len(window) == 1:
+                yield window  # one message is a batch whatever its size: no need to ask
+                continue
             sizes = self.client.fetch(window, ["RFC822.SIZE"])
             chunk: list[int] = []
             total = 0
@@ -186,31 +236,77 @@ class ImapIntake:
 
     # -- waiting ------------------------------------------------------------------------
     def wait(self, seconds: float) -> bool:
-        """IDLE until the server reports new mail (or poll by sleeping). True if woken."""
+        """Wait up to ``seconds`` for new mail: in IDLE, or by sleeping where there is none.
+        True if new mail was reported (at once when that happened during the pass).
+
+        The IDLE stays running across calls that find nothing, so that a daemon waking every
+        few seconds for its own jobs does not end and begin it each time; it ends (DONE) when
+        news arrives, when ``IDLE_RENEW_SECONDS`` are up, or before the next command. Before
+        it begins, a NOOP asks for what arrived since the last command: Dovecot's IDLE reports
+        only what changes after it began, so mail that came during the pass would otherwise
+        wait for the next change or poll.
+        """
         assert self.client is not None
-        if not self.can_idle:
-            time.sleep(seconds)
-            return False
         try:
-            self.client.idle()
-            try:
-                responses = self.client.idle_check(timeout=min(seconds, IDLE_RENEW_SECONDS))
-            finally:
-                self.client.idle_done()
+            if self.idle_since is None:
+                if self.can_idle:
+                    self.client.noop()
+                if self._reported_news():  # during the pass or just now
+                    self.in_sync = True
+                    return True
+                if not self.can_idle:
+                    time.sleep(seconds)
+                    return False
+                self.client.idle()
+                self.idle_since = time.monotonic()
+            renew_in = self.idle_since + IDLE_RENEW_SECONDS - time.monotonic()
+            timeout = max(0.0, min(seconds, renew_in))
+            started = time.monotonic()
+            responses = self.client.idle_check(timeout=timeout)
+            # A BYE, or back early with nothing read: the server is closing the connection
+            # (imapclient takes the end of the stream for "no responses"); DONE finds out.
+            dropped = (not responses and time.monotonic() - started < 0.9 * timeout) or any(
+                isinstance(r, tuple) and r[:1] == (b"BYE",) for r in responses
+            )
+            news = _news(responses)
+            if news or dropped or renew_in <= seconds:
+                news = self._end_idle() or news
         except (OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
-        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
+        self.in_sync = news
+        return news
+
+    def _end_idle(self) -> bool:
+        """End a running IDLE (DONE); True if new mail was reported meanwhile."""
+        if self.idle_since is None or self.client is None:
+            return False
+        self.idle_since = None
+        try:
+            _, responses = self.client.idle_done()
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
+        return self._reported_news() or _news(responses)
 
     def close(self) -> None:
         if self.client is not None:
             with contextlib.suppress(Exception):
+                self._end_idle()
+            with contextlib.suppress(Exception):
                 self.client.logout()
             self.client = None
+        self.idle_since = None
 
     def counts(self) -> dict[str, int]:
         assert self.client is not None
+        self._end_idle()
         status = self.client.folder_status(self.settings.quarantine_folder, [b"MESSAGES"])
         return {"quarantined": int(status.get(b"MESSAGES", 0))}
+
+
+def _news(responses: list[Any]) -> bool:
+    """Whether untagged responses report new mail (RFC 3501 §7.3.1: a new message is always
+    announced by EXISTS)."""
+    return any(isinstance(r, tuple) and len(r) > 1 and r[1] == b"EXISTS" for r in responses)
 
 
 class SentCopies:

@@ -207,6 +207,10 @@ class SmtpTransport:
     ) -> None:
         group = _HandoverGroup(self.loop, on_handover)
         unreachable: list[SmtpSendError] = []
+        # The loop reads the kept connections' sockets only while it runs: one turn takes in a
+        # close the server sent since the last run (its idle timeout, a restart), so a dead
+        # connection is replaced first instead of failing its next mail into a retry.
+        await asyncio.sleep(0)
 
         async def one_connection() -> None:
             client: aiosmtplib.SMTP | None = None
