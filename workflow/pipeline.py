@@ -239,7 +239,9 @@ class Sending:
         resolved = outbox.resolve_uncertain(store, now, transport.delivered)
         if resolved:
             log.warning("sent folder: %d uncertain mail(s) found delivered", resolved)
-        store.commit()
+        if recovery or resolved:
+            store.commit()
+        # What the journal still says is in the state as committed: an idle pass writes nothing.
         self.journal.clear()
         transport.tidy()
 
@@ -282,9 +284,10 @@ class Sending:
             lifecycle.add_history(record, self.rt.now, "send_refused", why[:200], "sender")
 
     def finish(self) -> outbox.SendReport:
-        """Send the rest that is due, commit, and clear the journal."""
+        """Send the rest that is due, commit (when anything was sent or tried), and clear the journal."""
         self.step()
-        self.rt.store.commit()
+        if self.report.changed:
+            self.rt.store.commit()
         self.journal.clear()
         return self.report
 

@@ -421,3 +421,24 @@ def test_abuse_complaint_flags_the_complainant_and_is_never_answered(setup, caps
     assert len(outgoing(tmp)) == 1  # only the acknowledgement of the application
     rec = cli_json([*base, "show", "grumpy@example.org", "--json"], capsys)
     assert "needs_attention" in rec["flags"] and rec["history"][-1]["event"] == "complaint"
+
+
+def test_a_send_pass_with_nothing_to_send_writes_nothing(tmp_path: Path) -> None:
+    """The daemon runs a send pass every 30 seconds: with nothing due it must not rewrite the state."""
+    from workflow.clock import Clock
+    from workflow.pipeline import Runtime, send_pass
+    from workflow.store import Store
+    from workflow.transport import open_transport
+
+    cfg = make_config(tmp_path)
+    deliver(tmp_path / "mail", "1.m", mails.inquiry(question=False))
+    assert main(["--config", str(write_config(tmp_path, base_config(tmp_path))), *NOW, "run", "--once"]) == 0
+    store = Store(cfg.storage.path)
+    rt = Runtime(cfg, Clock(cfg.event.deadline.replace(month=3, day=1)), store)
+    transport = open_transport(cfg)
+    try:
+        report = send_pass(rt, transport)
+    finally:
+        transport.close()
+    assert not report.changed and store.commits == 0
+    assert len(outgoing(tmp_path)) == 1
