@@ -223,6 +223,12 @@ class SendJournal:
         with self._lock:
             if self._fd is None:
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+                # A new file's name is durable once its directory is: then its first fsync counts.
+                directory = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(directory)
+                finally:
+                    os.close(directory)
             os.write(self._fd, text)
             if durable:
                 os.fdatasync(self._fd)  # data and size; an append needs no other metadata
