@@ -37,10 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.speed import Sink  # noqa: E402
 from tests import mails  # noqa: E402
+from tests.cfg import START as NOW  # noqa: E402
 from tests.cfg import base_config, write_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer  # noqa: E402
-
-NOW = "2022-03-01T12:00"
 
 
 class TimedSink(Sink):

@@ -36,10 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.workload import corpus, raw_fetch  # noqa: E402
+from tests.cfg import START as NOW  # noqa: E402
 from tests.cfg import base_config, write_config  # noqa: E402
 from tests.servers import CertAuthority, DovecotServer, SmtpServer  # noqa: E402
-
-NOW = "2022-03-01T12:00"
 
 
 class Sink(SmtpServer):
