@@ -63,7 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             + f" in {seconds:.1f}s (sending {report.sent.seconds:.1f}s of it)"
         )
         return 0
-    Daemon(rt).run()
+    Daemon(rt, progress=lambda: PassProgress.for_terminal(args.quiet)).run()
     return 0
 
 

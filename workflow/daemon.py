@@ -13,12 +13,14 @@ for the next command (RFC 5321 §4.5.3.2.7), and reopened on the next mail.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import signal
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import schedule
@@ -75,9 +77,16 @@ def send_outbox(rt: Runtime) -> SendReport:
         transport.close()
 
 
+ProgressShown = Callable[[int, int | None], None]
+
+
 class Daemon:
-    def __init__(self, rt: Runtime) -> None:
+    def __init__(
+        self, rt: Runtime, progress: Callable[[], AbstractContextManager[ProgressShown]] | None = None
+    ) -> None:
         self.rt = rt
+        # Makes what shows a long pass's progress (the CLI's terminal bar), for each pass.
+        self.progress = progress
         self.stopping = threading.Event()
         self.failures = 0
         self.scheduler = schedule.Scheduler()
@@ -111,8 +120,10 @@ class Daemon:
                     try:
                         if intake is None:
                             intake = open_intake(cfg)
-                        with self.rt.store.locked():
-                            intake_pass(self.rt, intake)  # the session stays open for the next pass
+                        shown = self.progress() if self.progress else contextlib.nullcontext(None)
+                        with self.rt.store.locked(), shown as on_progress:
+                            # The session stays open for the next pass.
+                            intake_pass(self.rt, intake, on_progress=on_progress)
                         self.failures = 0
                         self._send()
                         scheduler.run_pending()

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import pty
+import select
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,28 @@ def test_a_long_pass_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     out = _run_in_terminal([*_mailbox(tmp_path), "run", "--once"])
     assert "reading mail" in out and f"/{COUNT}" in out
     assert f"handled {COUNT} message(s)" in out
+    assert len(recipients(tmp_path)) == COUNT
+
+
+def test_the_daemons_first_long_pass_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    """Started on a mailbox that already holds much mail, the daemon shows its progress too."""
+    args = _mailbox(tmp_path)
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "workflow", *args, "run"], stdin=subprocess.DEVNULL,
+                               stdout=terminal, stderr=terminal, env={**os.environ, "COLUMNS": "120"})
+    os.close(terminal)
+    out = b""
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and not (b"reading mail" in out and len(recipients(tmp_path)) == COUNT):
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if ready:
+                out += os.read(controller, 65536)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+        os.close(controller)
+    assert b"reading mail" in out and f"/{COUNT}".encode() in out
     assert len(recipients(tmp_path)) == COUNT
 
 
