@@ -28,7 +28,7 @@ import schedule
 from .errors import MailboxError, TransportError
 from .mailbox import open_intake
 from .outbox import SendReport, Transport
-from .pipeline import IntakeReport, Runtime, Sending, intake_pass, scheduled_pass, send_pass
+from .pipeline import IntakeReport, OnProgress, Runtime, Sending, intake_pass, scheduled_pass, send_pass
 from .store import instance_lock
 from .transport import open_transport
 
@@ -42,9 +42,7 @@ class PassReport:
     sent: SendReport
 
 
-def run_once(
-    rt: Runtime, *, digest: bool = False, on_progress: Callable[[int, int | None], None] | None = None
-) -> PassReport:
+def run_once(rt: Runtime, *, digest: bool = False, on_progress: OnProgress | None = None) -> PassReport:
     """Handle everything pending, send what may be sent, and return what happened.
 
     Answers go out between the batches of a long pass (a backfill), while the next batch is
@@ -77,12 +75,9 @@ def send_outbox(rt: Runtime) -> SendReport:
         transport.close()
 
 
-ProgressShown = Callable[[int, int | None], None]
-
-
 class Daemon:
     def __init__(
-        self, rt: Runtime, progress: Callable[[], AbstractContextManager[ProgressShown]] | None = None
+        self, rt: Runtime, progress: Callable[[], AbstractContextManager[OnProgress | None]] | None = None
     ) -> None:
         self.rt = rt
         # Makes what shows a long pass's progress (the CLI's terminal bar), for each pass.
@@ -172,7 +167,7 @@ class Daemon:
             log.warning("sending: %s", exc)
             self._close_transport()  # reopened for the next pass
             return
-        if report.sent or report.retried or report.failed:
+        if report.changed:
             self.transport_used = time.monotonic()
 
     def _close_transport(self) -> None:

@@ -445,16 +445,12 @@ def send_due(
     def budgets(entry: dict[str, Any]) -> list[str]:
         return ["minute", FIRST_CONTACT] if entry.get(FIRST_CONTACT) else ["minute"]
 
-    taken_all: list[bool] = []
+    taken_all: list[bool] = []  # the transport took every mail it was offered
 
     def rendered() -> Iterator[OutgoingMail]:
-        yield from _rendered()
-        taken_all.append(True)
-
-    def _rendered() -> Iterator[OutgoingMail]:
         for entry in queue:
             if left["minute"] <= 0:
-                return
+                break
             if entry.get(FIRST_CONTACT) and left[FIRST_CONTACT] <= 0:
                 continue  # stays pending, untouched: a later pass sends it
             try:
@@ -472,6 +468,7 @@ def send_due(
                 left[budget] -= 1
             by_key[mail.key] = entry
             yield mail
+        taken_all.append(True)
 
     def handover(mails: Sequence[OutgoingMail]) -> None:
         journal.handover([m.key for m in mails])

@@ -137,9 +137,13 @@ def _record(rt: Runtime, mail: ParsedMail, cls: Classification, decision: Decisi
     )
 
 
+# Told (messages handled, messages waiting) after each message of a pass: a progress display.
+OnProgress = Callable[[int, int | None], None]
+
+
 def intake_pass(
     rt: Runtime, intake: Intake, between_batches: Callable[[], None] | None = None,
-    on_progress: Callable[[int, int | None], None] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> IntakeReport:
     """Read everything waiting, commit per batch, settle each batch after its commit.
 
@@ -245,10 +249,10 @@ class Sending:
         self.journal.clear()
         transport.tidy()
 
-    def step(self) -> None:
-        """Send what is due now (rate-limited)."""
+    def step(self) -> bool:
+        """Send what is due now (rate-limited); whether anything was sent or tried."""
         if self.unreachable:
-            return
+            return False
         started = time.monotonic()
         store, now, smtp = self.rt.store, self.rt.now, self.rt.config.smtp
         try:
@@ -275,6 +279,7 @@ class Sending:
         self.report.deferred = report.deferred
         self.report.seconds += time.monotonic() - started
         self.unreachable = report.stopped
+        return report.changed
 
     def _refused(self, entry: dict[str, Any], why: str) -> None:
         record = self.rt.store.applicants.get(entry["to"])
@@ -284,9 +289,9 @@ class Sending:
             lifecycle.add_history(record, self.rt.now, "send_refused", why[:200], "sender")
 
     def finish(self) -> outbox.SendReport:
-        """Send the rest that is due, commit (when anything was sent or tried), and clear the journal."""
-        self.step()
-        if self.report.changed:
+        """Send the rest that is due, commit (when that sent or tried anything: the steps before
+        were committed with the intake's batches), and clear the journal."""
+        if self.step():
             self.rt.store.commit()
         self.journal.clear()
         return self.report

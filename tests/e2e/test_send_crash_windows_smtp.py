@@ -86,7 +86,8 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
             to = f"p{i}@example.org"
             mail = OutgoingMail(f"ack:{to}", f"<{i}@x>", "contact@callflow.example.org", (to,),
                                 mails.inquiry(f"P <{to}>"))
-            transport.send(mail, on_handover=lambda group: seen.append((smtp.attempts, len(smtp.messages))))
+            transport.deliver([mail], lambda group: seen.append((smtp.attempts, len(smtp.messages))),
+                              lambda delivery: None)
             assert len(smtp.messages) == i + 1
     finally:
         transport.close()

@@ -273,13 +273,6 @@ class SmtpTransport:
                             handed_over=True)
         return Delivery(mail, None, handed_over=True)
 
-    def send(self, mail: OutgoingMail, on_handover: OnHandover) -> None:
-        """One mail on its own; raises what ``deliver`` would report."""
-        outcome: list[Delivery] = []
-        self.deliver([mail], on_handover, outcome.append)
-        if outcome[0].error is not None:
-            raise outcome[0].error
-
     def delivered(self, message_id: str) -> bool | None:
         """SMTP itself cannot say after the fact whether a server kept a message; the provider's
         copy in ``smtp.sent_folder`` can (True when found; otherwise nobody can tell)."""
