@@ -13,9 +13,10 @@ time from the APPEND's completion (on another connection) to the untagged EXISTS
 daemon runs, a second bare IDLE session on its account notes each EXISTS, which gives the
 daemon's own part (EXISTS → answer accepted).
 
-Usage: .venv/bin/python bench/idle.py [N] [--floor K] [--gap MIN MAX] [--log FILE] [--profile FILE]
-(default N = 100 mails, K = 30 floor samples, gaps 0.3-1.0 s; --log keeps the daemon's INFO log,
---profile writes a cProfile of the daemon).
+Usage: .venv/bin/python bench/idle.py [N] [--floor K] [--gap MIN MAX] [--check SECONDS] [--log FILE]
+[--profile FILE] (default N = 100 mails, K = 30 floor samples, gaps 0.3-1.0 s; --check sets
+``mailbox.check_seconds``, so the daemon asks with a NOOP instead of waiting in IDLE; --log keeps
+the daemon's INFO log, --profile writes a cProfile of the daemon).
 """
 
 from __future__ import annotations
@@ -151,11 +152,13 @@ class ExistsWatcher(threading.Thread):
         return min((x for x in self.times if x >= t), default=None)
 
 
-def daemon_config(tmp: Path, account, sink: TimedSink) -> Path:
+def daemon_config(tmp: Path, account, sink: TimedSink, check: float | None) -> Path:
     data = base_config(tmp)
     data["mailbox"] = {"backend": "imap", "host": account.host, "port": account.ssl_port, "security": "tls",
                        "username": account.username, "password_env": "BENCH_IMAP_PASSWORD",
                        "ca_file": account.ca_file, "idle": True, "poll_seconds": 600}
+    if check is not None:
+        data["mailbox"]["check_seconds"] = check
     data["smtp"] = {"backend": "smtp", "host": sink.host, "port": sink.port, "security": "starttls",
                     "username": sink.username, "password_env": "BENCH_SMTP_PASSWORD", "ca_file": sink.ca_file,
                     "rate_per_minute": 1_000_000, "first_contact_per_hour": 1_000_000}
@@ -174,6 +177,8 @@ def main() -> int:
     parser.add_argument("--gap", type=float, nargs=2, default=(0.3, 1.0), metavar=("MIN", "MAX"))
     parser.add_argument("--log", help="keep the daemon's log (INFO) in this file")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--check", type=float, metavar="SECONDS",
+                        help="mailbox.check_seconds: ask (NOOP) this often instead of waiting in IDLE")
     parser.add_argument("--profile", help="write a cProfile of the daemon to this file")
     args = parser.parse_args()
     random.seed(args.seed)
@@ -191,7 +196,7 @@ def main() -> int:
         floor = server_floor(server, args.floor, gap) if args.floor else []
 
         account = server.add_user()
-        config = daemon_config(tmp, account, sink)
+        config = daemon_config(tmp, account, sink, args.check)
         env = {**os.environ, "BENCH_IMAP_PASSWORD": account.password, "BENCH_SMTP_PASSWORD": sink.password}
         command = [sys.executable]
         if args.profile:
@@ -246,7 +251,8 @@ def main() -> int:
 
     if floor:
         print(summary("server floor, APPEND -> untagged EXISTS (bare IDLE session)", floor))
-    print(summary("callflow daemon, APPEND -> answer accepted by SMTP", latencies))
+    how = f"asking every {args.check} s" if args.check else "in IDLE"
+    print(summary(f"callflow daemon ({how}), APPEND -> answer accepted by SMTP", latencies))
     if missed:
         print(f"not answered within 30 s (left out above): {missed}")
     if own:

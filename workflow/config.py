@@ -211,6 +211,11 @@ class Mailbox(_Server):
     quarantine_folder: str = "Quarantine"
     idle: bool = True
     poll_seconds: float = Field(default=60, gt=0)
+    # How often to look for new mail while waiting between passes. None: IDLE where the server
+    # offers it (it pushes news), else a pass every poll_seconds; a Maildir is looked at each
+    # second. Set (e.g. 0.1) where answers must go out faster than the server's IDLE reports
+    # news: Dovecot holds IDLE news back by half a second, a NOOP gets it at once.
+    check_seconds: float | None = Field(default=None, gt=0)
     batch_size: int = Field(default=500, gt=0)
     batch_bytes: int = Field(default=50_000_000, gt=0)  # a batch also stops at about this many bytes
     # Processes that parse and classify large batches (a backfill); None: one per core, at most 4.

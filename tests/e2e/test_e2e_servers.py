@@ -414,6 +414,31 @@ def test_imap_idle_runs_on_across_waits_and_the_next_pass_sees_mail_from_its_end
         intake.close()
 
 
+def test_imap_wait_asks_every_check_seconds_instead_of_idling(tmp_path: Path, env) -> None:
+    """With ``check_seconds`` the wait asks the server (NOOP) for news, which Dovecot answers at
+    once, instead of sitting in an IDLE it reports news to only after half a second."""
+    from workflow import config as config_mod
+    from workflow.mailbox.imap import ImapIntake
+
+    account, smtp = env
+    config = config_mod.load(server_config(tmp_path, account, smtp, mailbox={"check_seconds": 0.05}))
+    intake = ImapIntake(config.mailbox)
+    intake.open({})
+    try:
+        asked = []
+        noop = intake.client.noop
+        intake.client.noop = lambda: asked.append(1) or noop()  # counts the real NOOPs
+        assert intake.can_idle and intake.wait(0.2) is False and intake.idle_since is None
+        assert len(asked) >= 3  # at once, then every 0.05 s
+        account.append("INBOX", mails.inquiry("A <a@example.org>", question=False))
+        assert intake.wait(30) is True and intake.idle_since is None
+        intake.open(intake.state)
+        assert [len(b) for b in intake.batches(10)] == [1]
+        assert intake.wait(0.3) is False  # its own move is no news
+    finally:
+        intake.close()
+
+
 def test_imap_wait_fails_when_the_server_drops_the_idle_connection(tmp_path: Path, dovecot, env) -> None:
     """A connection closed during IDLE is an error the daemon reconnects after, never an
     endless run of empty waits."""

@@ -247,6 +247,8 @@ class ImapIntake:
         wait for the next change or poll.
         """
         assert self.client is not None
+        if self.settings.check_seconds is not None:
+            return self._wait_asking(seconds, self.settings.check_seconds)
         try:
             if self.idle_since is None:
                 if self.can_idle:
@@ -275,6 +277,25 @@ class ImapIntake:
             raise MailboxError(f"mailbox: IDLE failed: {exc}") from None
         self.in_sync = news
         return news
+
+    def _wait_asking(self, seconds: float, every: float) -> bool:
+        """Wait by asking (NOOP) every ``every`` seconds instead of in IDLE: the server answers
+        a NOOP with what it has, where IDLE may hold news back (Dovecot: half a second)."""
+        assert self.client is not None
+        deadline = time.monotonic() + seconds
+        try:
+            while True:
+                self.client.noop()
+                if self._reported_news():
+                    self.in_sync = True
+                    return True
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.in_sync = False
+                    return False
+                time.sleep(min(every, left))
+        except (OSError, IMAPClientError) as exc:
+            raise MailboxError(f"mailbox: waiting for new mail failed: {exc}") from None
 
     def _end_idle(self) -> bool:
         """End a running IDLE (DONE); True if new mail was reported meanwhile."""

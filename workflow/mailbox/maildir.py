@@ -31,6 +31,7 @@ class MaildirIntake:
         self.root = Path(settings.path)
         self.name = f"maildir:{self.root}"
         self.batch_bytes = settings.batch_bytes
+        self.check_seconds = settings.check_seconds or 1.0
         self.waiting: int | None = None
         self.folders = {
             PROCESSED: self.root / f".{settings.processed_folder}",
@@ -97,12 +98,14 @@ class MaildirIntake:
                 raise MailboxError(f"mailbox: cannot move {name} to {target.parent}: {exc.strerror}") from None
 
     def wait(self, seconds: float) -> bool:
-        """Sleep until mail arrives in new/ or the time is up (cheap polling)."""
+        """Sleep until mail arrives in new/ or the time is up (cheap polling, every
+        ``check_seconds``, by default each second)."""
+        step = self.check_seconds
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.pending():
                 return True
-            time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+            time.sleep(min(step, max(0.0, deadline - time.monotonic())))
         return False
 
     def close(self) -> None:
