@@ -13,12 +13,12 @@ SENDER = "contact@callflow.example.org"
 
 def render(entry: dict[str, Any]) -> OutgoingMail:
     data = f"To: {entry['to']}\nMessage-ID: {entry['message_id']}\n\nHello.\n".encode()
-    return OutgoingMail(entry["key"], entry["message_id"], SENDER, (entry["to"],), data)
+    return OutgoingMail(entry["id"], entry["message_id"], SENDER, (entry["to"],), data)
 
 
-def mail(to: str = "ana@example.net", message_id: str = "<1@callflow.example.org>") -> OutgoingMail:
+def mail(to: str = "ana@example.net", message_id: str = "<1@callflow.example.org>", outbox_id: int = 1) -> OutgoingMail:
     data = f"From: {SENDER}\nTo: {to}\nSubject: Hello\nMessage-ID: {message_id}\n\nHello Ana.\n".encode()
-    return OutgoingMail(f"ack:{to}", message_id, SENDER, (to,), data)
+    return OutgoingMail(outbox_id, message_id, SENDER, (to,), data)
 
 
 class OneByOne:

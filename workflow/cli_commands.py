@@ -151,7 +151,7 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     if args.action == "list":
         rows = [
             _outbox_row(e) for e in sorted(store.outbox, key=lambda e: e["id"])
-            if args.all or e["status"] in outbox_mod.OPEN_STATES + (outbox_mod.FAILED,)
+            if args.all or e["status"] in outbox_mod.OPEN_STATES + (outbox_mod.SENDING, outbox_mod.FAILED)
         ]
         if args.json:
             print_json(rows)
@@ -308,7 +308,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     since = rt.store.meta.get("last_digest_at")
 
     subject, text, html = build_digest(
-        rt.config, rt.store, rt.renderer, rt.now, datetime.fromisoformat(since) if since else None, None
+        rt.config, rt.store, Renderer(rt.config), rt.now, datetime.fromisoformat(since) if since else None, None
     )
     if args.html:
         print(html)

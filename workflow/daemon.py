@@ -53,8 +53,7 @@ def run_once(rt: Runtime, *, digest: bool = False, on_progress: OnProgress | Non
     try:
         transport = open_transport(rt.config)
         try:
-            with rt.store.locked():
-                sending = Sending(rt, transport)
+            with rt.store.locked(), Sending(rt, transport) as sending:
                 received = intake_pass(rt, intake, between_batches=sending.step, on_progress=on_progress)
                 if scheduled_pass(rt, digest=digest):
                     rt.store.commit()

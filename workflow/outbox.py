@@ -8,14 +8,16 @@ in the same commit as the state change that caused it.
 Sending is exactly once wherever the transport can tell, and at most once otherwise. The
 transport calls back at its point of no return (SMTP: the message data with its final dot is
 about to be handed to the server; Maildir: the file is about to be renamed into ``new/``), and
-``handover KEY`` is appended and fsynced to a small send journal beside the state file before
-it goes on; after success, ``done KEY``. After a crash (``recover()``):
+``handover ID`` (the entry's id) is appended and fsynced to a small send journal beside the
+state file before it goes on; after success, ``done ID``. While a mail is with the transport its
+entry is ``sending``. After a crash (``recover()``):
 - no ``handover``: the mail never left, it is simply sent again;
 - ``done``: it was sent;
 - ``handover`` without ``done``: the transport is asked. Maildir knows (the file is in the
   folder or it is not); SMTP cannot know, unless a copy is found where the provider stores
   submitted mail (``smtp.sent_folder``). What cannot be known is ``uncertain``: shown to the
-  organisers and never resent on its own.
+  organisers and never resent on its own;
+- ``sending`` with no line at all: it never reached the transport's hands, it is sent again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,6 +46,11 @@ SENT = "sent"
 FAILED = "failed"
 DISCARDED = "discarded"
 UNCERTAIN = "uncertain"
+# Handed to the transport in this run, its outcome not yet recorded: only the send run changes
+# such an entry. Steps that would discard it mark it instead (DISCARD_UNLESS_SENT); the outcome
+# decides: out is out (as if it had gone before the step), anything else is discarded.
+SENDING = "sending"
+DISCARD_UNLESS_SENT = "discard_unless_sent"
 OPEN_STATES = (PENDING, AWAITING, UNCERTAIN)
 # Marks an entry written to an address that never wrote to callflow itself (survey and import
 # acknowledgements): a forged notification can name anyone, so these go out at most
@@ -155,8 +162,12 @@ def discard_open(
     (the step's own confirmation, a calendar CANCEL). Uncertain mail may have gone out: kept."""
     discarded = []
     for entry in store.outbox.matching(
-        lambda e: e.get("applicant") == applicant and e["status"] in (PENDING, AWAITING) and e["key"] not in keep
+        lambda e: e.get("applicant") == applicant and e["status"] in (PENDING, AWAITING, SENDING)
+        and e["key"] not in keep
     ):
+        if entry["status"] == SENDING:
+            entry[DISCARD_UNLESS_SENT] = why
+            continue
         entry["status"] = DISCARDED
         entry["last_error"] = f"no longer applicable: {why}"
         _note(entry, now, f"discarded: {why}", "callflow")
@@ -165,7 +176,7 @@ def discard_open(
 
 
 def pending_count(store: Store) -> int:
-    return sum(1 for e in store.outbox if e["status"] in OPEN_STATES)
+    return sum(1 for e in store.outbox if e["status"] in OPEN_STATES or e["status"] == SENDING)
 
 
 class Transport(Protocol):
@@ -234,16 +245,16 @@ class SendJournal:
                 os.fdatasync(self._fd)  # data and size; an append needs no other metadata
             self._unsynced = not durable
 
-    def handover(self, keys: Sequence[str]) -> None:
-        """These mails are about to leave: from here on they may have been delivered."""
-        self._write((f"{HANDOVER} {key}" for key in keys), durable=True)
+    def handover(self, ids: Sequence[int]) -> None:
+        """These mails (outbox ids) are about to leave: from here on they may have been delivered."""
+        self._write((f"{HANDOVER} {ident}" for ident in ids), durable=True)
 
-    def done(self, key: str) -> None:
-        self._write([f"{DONE} {key}"], durable=False)
+    def done(self, ident: int) -> None:
+        self._write([f"{DONE} {ident}"], durable=False)
 
-    def fail(self, key: str) -> None:
+    def fail(self, ident: int) -> None:
         """The server refused or the connection failed: nothing was delivered."""
-        self._write([f"{FAIL} {key}"], durable=False)
+        self._write([f"{FAIL} {ident}"], durable=False)
 
     def sync(self) -> None:
         """Force the lines written since the last fsync to disk (the end of a run of sends)."""
@@ -253,7 +264,8 @@ class SendJournal:
                 self._unsynced = False
 
     def read(self) -> dict[str, str]:
-        """Key → the last thing recorded for it: handover, done or fail."""
+        """Outbox id (as written; an idempotency key in journals of older versions) → the last
+        thing recorded for it: handover, done or fail."""
         last: dict[str, str] = {}
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
@@ -301,19 +313,24 @@ def recover(
     caller commits the store and then clears the journal.
     """
     result = Recovery()
-    for key, last in journal.read().items():
-        entry = store.outbox.get(key)
-        if entry is None or entry["status"] == SENT or last == FAIL:
+    for ident, last in journal.read().items():
+        entry = store.outbox.find("id", int(ident)) if ident.isdigit() else store.outbox.get(ident)
+        if entry is None or entry["status"] == SENT:
+            continue
+        if last == FAIL:
+            if entry["status"] == SENDING:
+                settle_untaken(entry, now)
             continue
         if last == DONE:
             _mark_sent(entry, now, "sent (recovered from journal)")
             result.sent += 1
-        elif entry["status"] == PENDING:
+        elif entry["status"] in (PENDING, SENDING):
             found = delivered(entry["message_id"]) if delivered is not None and last == HANDOVER else None
             if found is True:
                 _mark_sent(entry, now, "sent (found delivered after an interruption)")
                 result.sent += 1
             elif found is False:
+                settle_untaken(entry, now)
                 _note(entry, now, "interrupted before delivery: sent again", "recovery")
                 result.resent += 1
             else:
@@ -321,7 +338,23 @@ def recover(
                 entry["last_error"] = "interrupted while sending: may or may not have been delivered"
                 _note(entry, now, "uncertain after interruption", "recovery")
                 result.uncertain += 1
+    # Taken for sending, with nothing in the journal: it never reached its point of no return.
+    for entry in list(store.outbox.matching(lambda e: e["status"] == SENDING)):
+        settle_untaken(entry, now)
+        result.resent += 1
     return result
+
+
+def settle_untaken(entry: dict[str, Any], now: datetime) -> None:
+    """A mail that was taken for sending and provably not delivered: pending again, or discarded
+    when a step meanwhile found it no longer applies."""
+    why = entry.pop(DISCARD_UNLESS_SENT, None)
+    if why is not None:
+        entry["status"] = DISCARDED
+        entry["last_error"] = f"no longer applicable: {why}"
+        _note(entry, now, f"discarded: {why}", "callflow")
+    else:
+        entry["status"] = PENDING
 
 
 # A provider may file its copy of a submitted mail a little later: uncertain mail is looked up
@@ -351,6 +384,7 @@ def resolve_uncertain(store: Store, now: datetime, delivered: Callable[[str], bo
 
 
 def _mark_sent(entry: dict[str, Any], now: datetime, note: str) -> None:
+    entry.pop(DISCARD_UNLESS_SENT, None)
     entry["status"] = SENT
     entry["sent_at"] = entry["sent_at"] or now.isoformat()
     entry["attempts"] += 1
@@ -362,13 +396,20 @@ class SendReport:
     sent: list[dict[str, Any]] = field(default_factory=list)
     retried: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
+    discarded: list[dict[str, Any]] = field(default_factory=list)  # not delivered, and no longer applicable
     deferred: int = 0  # left for later by the rate limit
     seconds: float = 0.0  # wall-clock time spent sending, for the run's summary
     stopped: bool = False  # the transport stopped taking mail: its server cannot be reached
 
     @property
     def changed(self) -> bool:
-        return bool(self.sent or self.retried or self.failed)
+        return bool(self.sent or self.retried or self.failed or self.discarded)
+
+    def add(self, other: SendReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.discarded += other.discarded
 
 
 def due(store: Store, now: datetime) -> list[dict[str, Any]]:
@@ -401,7 +442,7 @@ def first_contact_budget(store: Store, now: datetime, per_hour: int) -> int:
     return max(0, per_hour - recent)
 
 
-def _sends_since(recorded: dict[str, int] | list[str] | None, since: datetime) -> dict[str, int]:
+def sends_since(recorded: dict[str, int] | list[str] | None, since: datetime) -> dict[str, int]:
     """The sends recorded after ``since``, as {time: how many}. Counted per time, not listed one
     by one: every message's savepoint copies the state's meta, and a backfill sends thousands
     of mails within its minute. (Older state files listed each time.)"""
@@ -413,96 +454,25 @@ def _sends_since(recorded: dict[str, int] | list[str] | None, since: datetime) -
     return {at: n for at, n in (recorded or {}).items() if datetime.fromisoformat(at) > since}
 
 
-def send_due(
-    store: Store,
-    transport: Transport,
-    render: Callable[[dict[str, Any]], OutgoingMail],
-    journal: SendJournal,
-    now: datetime,
-    *,
-    rate_per_minute: int,
-    max_attempts: int,
-    retry_seconds: float,
-    on_refused: Callable[[dict[str, Any], str], None] | None = None,
-    first_contact_per_hour: int | None = None,
-) -> SendReport:
-    """Send what is due, at most ``rate_per_minute`` in any minute and ``first_contact_per_hour``
-    first-contact mails in any hour (the others are not slowed by that); the caller commits.
-
-    Each mail is rendered when the transport is ready for it, so rendering the next overlaps
-    with the server taking the last; the outcome of each is recorded as it comes."""
-    report = SendReport()
-    window_start = now - timedelta(minutes=1)
-    recent = _sends_since(store.meta.get("recent_sends"), window_start)
-    queue = due(store, now)
-    # What may still go out: taken when a mail is handed to the transport, given back when it
-    # was not delivered (a failed attempt uses up neither the minute nor the hour).
-    left = {"minute": rate_per_minute - sum(recent.values()),
-            FIRST_CONTACT: len(queue) if first_contact_per_hour is None
-            else first_contact_budget(store, now, first_contact_per_hour)}
-    by_key: dict[str, dict[str, Any]] = {}
-
-    def budgets(entry: dict[str, Any]) -> list[str]:
-        return ["minute", FIRST_CONTACT] if entry.get(FIRST_CONTACT) else ["minute"]
-
-    taken_all: list[bool] = []  # the transport took every mail it was offered
-
-    def rendered() -> Iterator[OutgoingMail]:
-        for entry in queue:
-            if left["minute"] <= 0:
-                break
-            if entry.get(FIRST_CONTACT) and left[FIRST_CONTACT] <= 0:
-                continue  # stays pending, untouched: a later pass sends it
-            try:
-                mail = render(entry)
-            except Exception as exc:  # one broken template or context must not stop every other mail
-                entry["status"] = FAILED
-                entry["last_error"] = f"cannot render: {exc}"[:300]
-                _note(entry, now, f"failed: {entry['last_error']}", "sender")
-                report.failed.append(entry)
-                if not isinstance(exc, CallflowError | ValueError):
-                    log.error("outbox id=%s kind=%s cannot be rendered (%s)", entry["id"], entry["kind"],
-                              type(exc).__name__)
-                continue
-            for budget in budgets(entry):
-                left[budget] -= 1
-            by_key[mail.key] = entry
-            yield mail
-        taken_all.append(True)
-
-    def handover(mails: Sequence[OutgoingMail]) -> None:
-        journal.handover([m.key for m in mails])
-
-    def result(delivery: Delivery) -> None:
-        entry = by_key.pop(delivery.mail.key)
-        _record(entry, delivery, journal, now, report, max_attempts, retry_seconds, on_refused)
-        if delivery.delivered:
-            recent[now.isoformat()] = recent.get(now.isoformat(), 0) + 1
-        else:
-            for budget in budgets(entry):
-                left[budget] += 1
-
-    try:
-        transport.deliver(rendered(), handover, result)
-    finally:
-        journal.sync()
-    # Left for a later pass by the limits, or because the transport stopped (its server cannot
-    # be reached): untouched.
-    report.deferred = len(queue) - len(report.sent) - len(report.retried) - len(report.failed)
-    report.stopped = not taken_all
-    store.meta["recent_sends"] = recent
-    return report
+def render_failed(entry: dict[str, Any], exc: Exception, now: datetime) -> None:
+    """A mail that cannot be rendered (a broken template or context) fails alone."""
+    entry["status"] = FAILED
+    entry["last_error"] = f"cannot render: {exc}"[:300]
+    _note(entry, now, f"failed: {entry['last_error']}", "sender")
+    if not isinstance(exc, CallflowError | ValueError):
+        log.error("outbox id=%s kind=%s cannot be rendered (%s)", entry["id"], entry["kind"], type(exc).__name__)
 
 
-def _record(
+def record_delivery(
     entry: dict[str, Any], delivery: Delivery, journal: SendJournal, now: datetime, report: SendReport,
     max_attempts: int, retry_seconds: float, on_refused: Callable[[dict[str, Any], str], None] | None,
 ) -> None:
-    """What became of one mail, in its outbox entry and in the journal."""
-    key, exc = entry["key"], delivery.error
+    """What became of one mail (its entry is ``sending``), in the entry and in the journal."""
+    ident, exc = entry["id"], delivery.error
     entry["attempts"] += 1
     if exc is None:
-        journal.done(key)
+        journal.done(ident)
+        entry.pop(DISCARD_UNLESS_SENT, None)
         entry["status"] = SENT
         entry["sent_at"] = now.isoformat()
         _note(entry, now, "sent", "sender")
@@ -512,11 +482,12 @@ def _record(
     if not isinstance(exc, TransportError):
         # This one mail could not be written out (a bug, or text no mail can carry). Before the
         # handover nothing left; after it, only a person can tell.
+        entry.pop(DISCARD_UNLESS_SENT, None)
         entry["last_error"] = f"cannot be sent: {type(exc).__name__}: {exc}"[:300]
         entry["status"] = UNCERTAIN if delivery.handed_over else FAILED
         _note(entry, now, f"{'uncertain' if delivery.handed_over else 'failed'}: {entry['last_error']}", "sender")
         if not delivery.handed_over:
-            journal.fail(key)
+            journal.fail(ident)
         report.failed.append(entry)
         log.error("outbox id=%s kind=%s cannot be sent (%s)", entry["id"], entry["kind"], type(exc).__name__)
         return
@@ -524,12 +495,18 @@ def _record(
     if getattr(exc, "maybe_delivered", False):
         # Lost after the data was handed over, before the server answered: it may have been
         # delivered. Never resent on its own (the journal's handover says the same).
+        entry.pop(DISCARD_UNLESS_SENT, None)
         entry["status"] = UNCERTAIN
         _note(entry, now, f"uncertain: {exc}", "sender")
         report.failed.append(entry)
         return
     permanent = getattr(exc, "permanent", False)
-    journal.fail(key)
+    journal.fail(ident)
+    if entry.get(DISCARD_UNLESS_SENT) is not None:
+        # Not delivered, and a step taken meanwhile (a withdrawal, an erasure) says it no longer applies.
+        settle_untaken(entry, now)
+        report.discarded.append(entry)
+        return
     if permanent or entry["attempts"] >= max_attempts:
         entry["status"] = FAILED
         _note(entry, now, f"failed: {exc}", "sender")
@@ -538,6 +515,7 @@ def _record(
             on_refused(entry, str(exc))
     else:
         delay = retry_seconds * (2 ** (entry["attempts"] - 1))
+        entry["status"] = PENDING
         entry["next_attempt"] = (now + timedelta(seconds=delay)).isoformat()
         _note(entry, now, f"retry later: {exc}", "sender")
         report.retried.append(entry)

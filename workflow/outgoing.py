@@ -6,13 +6,14 @@ and reports each mail's outcome. Nothing here knows templates, the state or a se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import queue
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class OutgoingMail:
-    key: str  # the outbox entry's idempotency key: what the send journal records
+    outbox_id: int  # the outbox entry's id: what the send journal records (a key may change, an id never)
     message_id: str
     sender: str  # envelope sender
     recipients: tuple[str, ...]  # envelope recipients
@@ -59,3 +60,54 @@ def deliver_one_by_one(
             on_result(Delivery(mail, exc, handed_over=bool(handed_over)))
         else:
             on_result(Delivery(mail, None, handed_over=True))
+
+
+class Handoff:
+    """Mails handed from one thread to a transport working in another, as the iterator the
+    transport takes them from (it waits for the next one). Several connections may take from
+    it at once; the end is seen by every one of them. ``take_now`` takes without waiting."""
+
+    NOTHING_YET = object()
+
+    def __init__(self) -> None:
+        self._mails: queue.SimpleQueue[OutgoingMail | None] = queue.SimpleQueue()
+        self.saw_end = False  # a taker reached the end (not: the transport stopped taking before it)
+
+    def put(self, mail: OutgoingMail) -> None:
+        self._mails.put(mail)
+
+    def end(self) -> None:
+        self._mails.put(None)
+
+    def __iter__(self) -> Iterator[OutgoingMail]:
+        return self
+
+    def __next__(self) -> OutgoingMail:
+        mail = self._taken(self._mails.get())
+        if mail is None:
+            raise StopIteration
+        return mail
+
+    def take_now(self) -> OutgoingMail | None | object:
+        """The next mail, None at the end, or ``NOTHING_YET``."""
+        try:
+            return self._taken(self._mails.get_nowait())
+        except queue.Empty:
+            return self.NOTHING_YET
+
+    def _taken(self, mail: OutgoingMail | None) -> OutgoingMail | None:
+        if mail is None:
+            self.saw_end = True
+            self._mails.put(None)  # for the other takers
+        return mail
+
+    def left_over(self) -> list[OutgoingMail]:
+        """Once no transport takes any more: the mails nobody took."""
+        left = []
+        while True:
+            try:
+                mail = self._mails.get_nowait()
+            except queue.Empty:
+                return left
+            if mail is not None:
+                left.append(mail)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,6 +27,7 @@ from .lifecycle_steps import LifecycleSteps
 from .mailbox import IncomingMail, Intake
 from .parse import ParsedMail, unreadable
 from .render import Renderer
+from .sender import SendRun
 from .store import Store
 from .understand import UnderstandingPool, Understood, internal_error, understand
 
@@ -40,16 +40,9 @@ class Runtime:
     clock: Clock
     store: Store
     classify_context: ClassifyContext = field(init=False)
-    _renderer: Renderer | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.classify_context = ClassifyContext.from_config(self.config)
-
-    @property
-    def renderer(self) -> Renderer:
-        if self._renderer is None:
-            self._renderer = Renderer(self.config)
-        return self._renderer
 
     @property
     def now(self) -> datetime:
@@ -217,9 +210,11 @@ def scheduled_pass(rt: Runtime, *, digest: bool = True) -> int:
 
 class Sending:
     """One run of sends over one transport, with the state locked: it folds an interrupted run
-    back in first, then sends what is due each time it is asked (``step``: between the batches
-    of a long intake pass, so answers go out while the next batch is read) and once more at
-    the end (``finish``), which commits and clears the send journal.
+    back in first, then, each time it is asked (``step``: between the batches of a long intake
+    pass), records what went out since and hands the sender thread what is due now, so answers
+    go out while the next batch is read and decided; ``finish`` waits for the last of them,
+    commits and clears the send journal. Used as a context manager, a run left by an exception
+    is folded in the same way (``abort``).
 
     A step changes the state in memory; the intake's next batch commit carries it, and until
     then the journal does (it is cleared only after the final commit)."""
@@ -229,8 +224,23 @@ class Sending:
         self.transport = transport
         self.journal = outbox.journal_for(rt.store)
         self.report = outbox.SendReport()
-        self.unreachable = False  # the transport's server could not be reached: no more tries this run
         self._recover()
+        smtp = rt.config.smtp
+        renderer = Renderer(rt.config)  # the templates as they are now
+        self.run = SendRun(
+            rt.store, transport, lambda entry: renderer.render(entry, rt.now), self.journal,
+            rate_per_minute=smtp.rate_per_minute, max_attempts=smtp.max_attempts,
+            retry_seconds=smtp.retry_seconds, on_refused=self._refused,
+            first_contact_per_hour=smtp.first_contact_per_hour,
+        )
+        self._over = False
+
+    def __enter__(self) -> Sending:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self._over:
+            self.abort()
 
     def _recover(self) -> None:
         store, now, transport = self.rt.store, self.rt.now, self.transport
@@ -250,35 +260,22 @@ class Sending:
         transport.tidy()
 
     def step(self) -> bool:
-        """Send what is due now (rate-limited); whether anything was sent or tried."""
-        if self.unreachable:
-            return False
-        started = time.monotonic()
-        store, now, smtp = self.rt.store, self.rt.now, self.rt.config.smtp
+        """Record what went out since the last step, hand the sender what is due now (within
+        the limits); whether anything was recorded."""
         try:
-            report = outbox.send_due(
-                store, self.transport, lambda entry: self.rt.renderer.render(entry, now), self.journal, now,
-                rate_per_minute=smtp.rate_per_minute, max_attempts=smtp.max_attempts,
-                retry_seconds=smtp.retry_seconds, on_refused=self._refused,
-                first_contact_per_hour=smtp.first_contact_per_hour,
-            )
+            return self._recorded(self.run.offer(self.rt.now))
         except BaseException:
-            # Whatever stopped us mid-run, the journal knows what went out: fold it in first.
-            outbox.recover(store, self.journal, now, self.transport.delivered)
-            store.commit()
-            self.journal.clear()
+            self.abort()
             raise
+
+    def _recorded(self, report: outbox.SendReport) -> bool:
+        now = self.rt.now
         for entry in report.sent:
-            record = store.applicants.get(entry["to"])
+            record = self.rt.store.applicants.get(entry["to"])
             if record is not None:
                 lifecycle.add_history(record, now, "sent", f"{entry['kind']} (outbox {entry['id']})", "callflow")
         privacy.scrub_after_sending(report.sent + report.failed)
-        self.report.sent += report.sent
-        self.report.retried += report.retried
-        self.report.failed += report.failed
-        self.report.deferred = report.deferred
-        self.report.seconds += time.monotonic() - started
-        self.unreachable = report.stopped
+        self.report.add(report)
         return report.changed
 
     def _refused(self, entry: dict[str, Any], why: str) -> None:
@@ -289,14 +286,42 @@ class Sending:
             lifecycle.add_history(record, self.rt.now, "send_refused", why[:200], "sender")
 
     def finish(self) -> outbox.SendReport:
-        """Send the rest that is due, commit (when that sent or tried anything: the steps before
-        were committed with the intake's batches), and clear the journal."""
-        if self.step():
+        """Hand over the rest that is due, wait for the sender, commit (when that recorded
+        anything: what the steps before recorded went with the intake's commits), and clear the
+        journal."""
+        try:
+            changed = self._recorded(self.run.drain(self.rt.now))
+            changed = self._recorded(self.run.close(self.rt.now)) or changed
+        except BaseException:
+            self.abort()
+            raise
+        self._over = True
+        self.report.deferred = len(outbox.due(self.rt.store, self.rt.now))
+        self.report.stopped = self.run.stopped
+        self.report.seconds = self.run.seconds
+        if changed:
             self.rt.store.commit()
         self.journal.clear()
         return self.report
 
+    def abort(self) -> None:
+        """Something stopped the run: wait for the sender to finish what it holds, record it,
+        fold in from the journal what it could not report, commit, clear the journal."""
+        if self._over:
+            return
+        self._over = True
+        store, now = self.rt.store, self.rt.now
+        try:
+            self._recorded(self.run.close(now))
+        except Exception as exc:  # the sender's own failure: what it left, the journal tells
+            log.error("sending stopped: %s", exc)
+        finally:
+            outbox.recover(store, self.journal, now, self.transport.delivered)
+            store.commit()
+            self.journal.clear()
+
 
 def send_pass(rt: Runtime, transport: outbox.Transport) -> outbox.SendReport:
     """Recover an interrupted run, then send what is due (rate-limited)."""
-    return Sending(rt, transport).finish()
+    with Sending(rt, transport) as sending:
+        return sending.finish()

@@ -104,6 +104,10 @@ def erase(
                     entry["erasure_of"] = key  # scrubbed by scrub_after_sending once it is out
                     continue
                 entry["status"] = outbox.DISCARDED
+            elif entry["status"] == outbox.SENDING:
+                # Already with the transport, as good as sent before the erasure; if it does not
+                # go out, it is not tried again.
+                entry[outbox.DISCARD_UNLESS_SENT] = "the applicant's data was erased"
             _scrub_entry(entry, key)
         elif entry.get("applicant") is None:
             # Organiser mail (digests, command results) quotes applicants: scrub them there too.

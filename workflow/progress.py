@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from types import TracebackType
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -40,7 +41,7 @@ class PassProgress:
         self.enabled = enabled
         self._progress: Progress | None = None
         self._task: TaskID | None = None
-        self._streams: list[tuple[logging.StreamHandler, object]] = []
+        self._streams: list[tuple[logging.StreamHandler, Any]] = []
 
     @classmethod
     def for_terminal(cls, quiet: bool) -> PassProgress:
@@ -62,17 +63,21 @@ class PassProgress:
             TextColumn("reading mail"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
             TimeRemainingColumn(), console=Console(stderr=True), transient=True,
         )
+        stderr = sys.stderr
         self._progress.start()
         self._task = self._progress.add_task("pass", total=total)
-        # Log handlers keep the stream they were made with; point them at rich's, which prints
-        # above the bar.
+        # Log handlers keep the stream they were made with; point them at rich's stand-in for
+        # stderr (started on a terminal, it prints above the bar). The stream to put back is
+        # kept here: setStream returns None when the stream does not change.
         for handler in logging.getLogger().handlers:
-            if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.__stderr__, sys.stderr):
-                self._streams.append((handler, handler.setStream(self._progress.console.file)))
+            if isinstance(handler, logging.StreamHandler) and handler.stream in (sys.__stderr__, stderr):
+                self._streams.append((handler, handler.stream))
+                handler.setStream(sys.stderr)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self._progress is not None:
             self._progress.stop()
             for handler, stream in self._streams:
-                handler.setStream(stream)  # type: ignore[arg-type]
+                handler.setStream(stream)
+            self._streams = []
             self._progress = None

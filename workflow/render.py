@@ -83,11 +83,15 @@ class Renderer:
         self.config = config
         directory = templates_dir or config.templates_dir
         loader = jinja2.FileSystemLoader(str(directory))
+        # A template is read once per Renderer (no stat of its file before each mail: a backfill
+        # renders thousands); a send run makes its own, so an edited template applies from the next.
         self.text_env = jinja2.Environment(
-            loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+            loader=loader, undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+            auto_reload=False,
         )
         self.html_env = jinja2.Environment(
-            loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True
+            loader=loader, undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True,
+            auto_reload=False,
         )
         self.base_context = {
             "event": event_context(config),
@@ -177,7 +181,7 @@ class Renderer:
         out = io.BytesIO()
         BytesGenerator(out, mangle_from_=False, policy=_COMPOSE).flatten(body)
         return OutgoingMail(
-            key=entry["key"], message_id=entry["message_id"], sender=contact.email,
+            outbox_id=entry["id"], message_id=entry["message_id"], sender=contact.email,
             recipients=(entry["to"],), data=out.getvalue(),
         )
 

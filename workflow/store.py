@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -44,8 +44,8 @@ class AtomicJSONStorage(Storage):
         if not text.strip():
             return None
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
             raise StorageError(f"{self.path}: state file is not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -53,11 +53,10 @@ class AtomicJSONStorage(Storage):
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                # json.dumps uses the C encoder; json.dump streams through the slow Python one.
-                # The state is plain dicts and lists, never cyclic: skipping the cycle check
-                # makes each commit a fifth faster.
-                fh.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False))
+            with os.fdopen(fd, "wb") as fh:
+                # orjson: the whole state is written at every commit (each batch of a backfill),
+                # and the stdlib's encoder took a fifth of a backfill's main-process time.
+                fh.write(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)

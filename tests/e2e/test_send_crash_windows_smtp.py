@@ -84,7 +84,7 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
     try:
         for i in range(3):
             to = f"p{i}@example.org"
-            mail = OutgoingMail(f"ack:{to}", f"<{i}@x>", "contact@callflow.example.org", (to,),
+            mail = OutgoingMail(i, f"<{i}@x>", "contact@callflow.example.org", (to,),
                                 mails.inquiry(f"P <{to}>"))
             transport.deliver([mail], lambda group: seen.append((smtp.attempts, len(smtp.messages))),
                               lambda delivery: None)
@@ -97,7 +97,7 @@ def test_smtp_the_handover_is_the_moment_before_the_final_dot(tmp_path: Path, sm
 
 def _mail(i: int) -> OutgoingMail:
     to = f"p{i}@example.org"
-    return OutgoingMail(f"ack:{to}", f"<{i}@x>", "contact@callflow.example.org", (to,), mails.inquiry(f"P <{to}>"))
+    return OutgoingMail(i, f"<{i}@x>", "contact@callflow.example.org", (to,), mails.inquiry(f"P <{to}>"))
 
 
 def test_smtp_several_connections_each_mail_handed_over_before_its_data(tmp_path: Path, smtp_env,

@@ -20,12 +20,14 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import aiosmtplib
 
 from ..config import Smtp
 from ..errors import TransportError
-from ..outgoing import Delivery, OnHandover, OnResult, OutgoingMail
+from ..outgoing import Delivery, Handoff, OnHandover, OnResult, OutgoingMail
 
 
 def tls_context(ca_file: object | None) -> ssl.SSLContext:
@@ -146,6 +148,10 @@ class SmtpTransport:
         self.password = settings.password()
         self.loop = asyncio.new_event_loop()
         self.idle: list[aiosmtplib.SMTP] = []  # open connections between runs of sends
+        # Takes the next mail from the caller's iterator, which may wait for the caller to
+        # offer more (a send run beside an intake pass): one thread, so the connections take in
+        # turn, and the event loop goes on meanwhile.
+        self.taker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="callflow-smtp-take")
 
     def _new_client(self) -> aiosmtplib.SMTP:
         s = self.settings
@@ -212,12 +218,24 @@ class SmtpTransport:
         # connection is replaced first instead of failing its next mail into a retry.
         await asyncio.sleep(0)
 
+        def take() -> OutgoingMail | None:
+            return None if unreachable else next(mails, None)
+
+        def take_now() -> Any:
+            # From a hand-off, without the thread hop while mail is waiting in it.
+            return mails.take_now() if isinstance(mails, Handoff) else Handoff.NOTHING_YET
+
         async def one_connection() -> None:
             client: aiosmtplib.SMTP | None = None
             try:
                 while not unreachable:
-                    mail = next(mails, None)
+                    mail = take_now()
+                    if mail is Handoff.NOTHING_YET:
+                        mail = await self.loop.run_in_executor(self.taker, take)
                     if mail is None:
+                        return
+                    if unreachable:  # taken while another connection found the server gone
+                        on_result(Delivery(mail, unreachable[0]))
                         return
                     if client is None:
                         try:
@@ -289,6 +307,7 @@ class SmtpTransport:
                     self.loop.run_until_complete(client.quit())
             _drop(client)
         self.loop.close()
+        self.taker.shutdown()
 
 
 def _drop(client: aiosmtplib.SMTP) -> None:

@@ -17,6 +17,7 @@ from tests.fake_transport import OneByOne, render
 from workflow import outbox
 from workflow.errors import TransportError
 from workflow.outgoing import OutgoingMail
+from workflow.sender import send_due
 from workflow.store import Store
 
 T0 = datetime(2022, 3, 1, 12, 0, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -52,7 +53,7 @@ def queue(store: Store, to: str, *, first_contact: bool) -> dict[str, Any]:
 
 def send(store: Store, transport: Recorder, now: datetime, per_hour: int | None = 3,
          per_minute: int = 1000) -> outbox.SendReport:
-    return outbox.send_due(
+    return send_due(
         store, transport, render, outbox.journal_for(store), now, rate_per_minute=per_minute,
         max_attempts=5, retry_seconds=60, first_contact_per_hour=per_hour,
     )

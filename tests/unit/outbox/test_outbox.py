@@ -14,6 +14,7 @@ from tests.fake_transport import OneByOne, render
 from workflow import outbox
 from workflow.errors import TransportError, UsageError
 from workflow.outgoing import OutgoingMail
+from workflow.sender import send_due
 from workflow.store import Store
 from workflow.transport.smtp import SmtpSendError
 
@@ -52,7 +53,7 @@ class FakeTransport(OneByOne):
 
 def send(store: Store, transport: FakeTransport, now: datetime = T0, **limits: Any) -> outbox.SendReport:
     options = {"rate_per_minute": 100, "max_attempts": 5, "retry_seconds": 60.0, **limits}
-    return outbox.send_due(store, transport, render, outbox.journal_for(store), now, **options)
+    return send_due(store, transport, render, outbox.journal_for(store), now, **options)
 
 
 def status_of(store: Store, to: str) -> str:
@@ -170,7 +171,7 @@ def test_sending_journals_the_handover_and_records_the_mail_sent(store: Store) -
     assert entry["status"] == outbox.SENT and entry["sent_at"] == T0.isoformat() and entry["attempts"] == 1
     assert entry["history"][-1]["event"] == "sent"
     journal = outbox.journal_for(store)
-    assert journal.path.read_text(encoding="utf-8") == f"handover {entry['key']}\ndone {entry['key']}\n"
+    assert journal.path.read_text(encoding="utf-8") == f"handover {entry['id']}\ndone {entry['id']}\n"
     assert send(store, transport).changed is False  # nothing is due any more
     assert transport.sent == ["a@example.org"]
 
@@ -210,7 +211,7 @@ def test_a_temporary_failure_is_retried_with_backoff_until_max_attempts(store: S
     assert transport.sent == ["b@example.org"]  # one mail's failure holds up no other
     assert entry["status"] == outbox.PENDING and entry["attempts"] == 1 and entry["last_error"] == str(later)
     assert entry["next_attempt"] == (T0 + timedelta(seconds=60)).isoformat()
-    assert outbox.journal_for(store).read() == {"ack:a@example.org": "fail", "ack:b@example.org": "done"}
+    assert outbox.journal_for(store).read() == {"1": "fail", "2": "done"}
 
     assert send(store, transport, T0 + timedelta(seconds=59)).changed is False  # not due yet
     second = T0 + timedelta(seconds=60)
@@ -252,7 +253,7 @@ def test_a_mail_that_cannot_be_rendered_fails_alone(store: Store) -> None:
         return render(entry)
 
     transport = FakeTransport()
-    report = outbox.send_due(store, transport, fragile, outbox.journal_for(store), T0,
+    report = send_due(store, transport, fragile, outbox.journal_for(store), T0,
                              rate_per_minute=100, max_attempts=5, retry_seconds=60)
     assert transport.sent == ["b@example.org"]
     assert status_of(store, "a@example.org") == outbox.FAILED
@@ -406,7 +407,7 @@ def test_a_mail_that_cannot_be_written_out_fails_alone(tmp_path: Path, after_han
                        context={}, now=now, domain="callflow.example.org")
 
     transport = _Picky("b@example.org", after_handover)
-    report = outbox.send_due(store, transport, render, outbox.journal_for(store), now,
+    report = send_due(store, transport, render, outbox.journal_for(store), now,
                              rate_per_minute=100, max_attempts=5, retry_seconds=60)
     assert transport.sent == ["a@example.org", "c@example.org"]
     assert {e["to"]: e["status"] for e in store.outbox}["b@example.org"] == status

@@ -34,14 +34,14 @@ def entry(kind: str = "ack_inquiry", to: str = "zoe@example.net", to_name: str =
           **extra: Any) -> dict[str, Any]:
     key = f"{kind}:{to}"
     context = {"applicant": {"name": to_name, "email": to}, **EXTRAS[kind][-1]}
-    return {"key": key, "kind": kind, "to": to, "to_name": to_name, "context": context,
+    return {"id": 1, "key": key, "kind": kind, "to": to, "to_name": to_name, "context": context,
             "message_id": outbox.message_id_for(key, DOMAIN), **extra}
 
 
 def read(config: Config, data: dict[str, Any]) -> EmailMessage:
     out = Renderer(config).render(data, NOW)
     assert out.recipients == (data["to"],) and out.sender == config.contact.email
-    assert out.key == data["key"] and out.message_id == data["message_id"]
+    assert out.outbox_id == data["id"] and out.message_id == data["message_id"]
     assert out.data.isascii()  # 7-bit clean: any relay takes it, SMTPUTF8 or not
     return email.message_from_bytes(out.data, policy=policy.default)  # type: ignore[return-value]
 
