@@ -59,8 +59,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             + f"; queued {r.queued}; sent {len(report.sent.sent)}"
             + (f", {len(report.sent.retried)} to retry" if report.sent.retried else "")
             + (f", {len(report.sent.failed)} failed" if report.sent.failed else "")
+            + (f", {len(report.sent.discarded)} no longer applicable" if report.sent.discarded else "")
             + (f", {report.sent.deferred} deferred by the rate limit" if report.sent.deferred else "")
-            + f" in {seconds:.1f}s (sending {report.sent.seconds:.1f}s of it)"
+            + f" in {seconds:.1f}s (the sender at work {report.sent.seconds:.1f}s of it)"
         )
         return 0
     Daemon(rt, progress=lambda: PassProgress.for_terminal(args.quiet)).run()

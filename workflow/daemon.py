@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import schedule
 
 from .errors import MailboxError, TransportError
-from .mailbox import open_intake
+from .mailbox import Intake, open_intake
 from .outbox import SendReport, Transport
 from .pipeline import IntakeReport, OnProgress, Runtime, Sending, intake_pass, scheduled_pass, send_pass
 from .store import instance_lock
@@ -88,7 +88,9 @@ class Daemon:
         self.transport_used = 0.0  # time.monotonic() of the last pass that sent (or tried to)
 
     def stop(self, *_: object) -> None:
-        log.info("stop requested: finishing the current pass")
+        # A signal handler: it runs between two lines of whatever the main thread was doing,
+        # perhaps inside a log handler or the progress bar's lock, so it only sets the flag
+        # (logging from here can deadlock); the loop says it stops.
         self.stopping.set()
 
     def _backoff(self) -> float:
@@ -117,9 +119,8 @@ class Daemon:
                         shown = self.progress() if self.progress else contextlib.nullcontext(None)
                         with self.rt.store.locked(), shown as on_progress:
                             # The session stays open for the next pass.
-                            intake_pass(self.rt, intake, on_progress=on_progress)
+                            self._intake_and_send(intake, on_progress)
                         self.failures = 0
-                        self._send()
                         scheduler.run_pending()
                         self._wait(intake)
                     except MailboxError as exc:
@@ -131,6 +132,7 @@ class Daemon:
                             intake = None
                         self._send()
                         self.stopping.wait(delay)
+                log.info("stop requested")
             finally:
                 if intake is not None:
                     intake.close()
@@ -156,12 +158,32 @@ class Daemon:
                 self.rt.store.commit()
         self._send()
 
+    def _intake_and_send(self, intake: Intake, on_progress: OnProgress | None) -> None:
+        """One pass over the mailbox (the state locked); each batch's answers go to the sender
+        as soon as the batch is committed, as in ``run_once``, and the pass ends once they are out."""
+        try:
+            transport = self._transport()
+            with Sending(self.rt, transport) as sending:
+                intake_pass(self.rt, intake, between_batches=sending.step, on_progress=on_progress)
+                report = sending.finish()
+        except TransportError as exc:
+            log.warning("sending: %s", exc)
+            self._close_transport()  # reopened for the next pass
+            intake_pass(self.rt, intake, on_progress=on_progress)  # the rest of the mail all the same
+            return
+        if report.changed:
+            self.transport_used = time.monotonic()
+
+    def _transport(self) -> Transport:
+        if self.transport is None:
+            self.transport = open_transport(self.rt.config)
+        return self.transport
+
     def _send(self) -> None:
         try:
-            if self.transport is None:
-                self.transport = open_transport(self.rt.config)
+            transport = self._transport()
             with self.rt.store.locked():
-                report = send_pass(self.rt, self.transport)
+                report = send_pass(self.rt, transport)
         except TransportError as exc:
             log.warning("sending: %s", exc)
             self._close_transport()  # reopened for the next pass

@@ -187,7 +187,9 @@ class Transport(Protocol):
         on_result: OnResult,
     ) -> None:
         """Deliver the mails (taken from ``mails`` one at a time, as the transport is ready for
-        the next), calling ``on_result`` once for each mail taken. Before a mail passes its point
+        the next; taking one may wait until the caller offers more, so an event loop takes them
+        beside itself), calling ``on_result`` once for each mail taken. It is called in a thread
+        of its own (``sender.SendRun``). Before a mail passes its point
         of no return, ``on_handover`` is called with it (or with several that reach it together);
         if that raises, those mails are not delivered. A transport may stop taking mails when it
         cannot reach its server: what it did not take stays as it was."""
