@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="replace an existing config.yaml (the old one is kept as config.yaml.bak)")
     _add(sub, "check", c.cmd_check,
          "validate the config and connect to the mailbox and SMTP (exit 1 on a problem; a warning is not one)")
+    _add(sub, "login", c.cmd_login,
+         "sign the mailbox in with OAuth2 (auth: oauth2): open a URL anywhere, type the code shown")
     cl = _add(sub, "classify", c.cmd_classify, "classify mail files; no state is touched")
     cl.add_argument("files", nargs="+", metavar="FILE.eml", help="mail files (RFC 5322, as saved by a mail client)")
     cl.add_argument("--json", action="store_true", help="print a JSON array")
@@ -155,6 +157,9 @@ def _setup_logging(debug: bool, quiet: bool) -> None:
     # Libraries log addresses and protocol lines at INFO/DEBUG: keep them quiet unless debugging.
     for noisy in ("imapclient", "aiosmtplib", "asyncio", "filelock"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if debug else logging.WARNING)
+    # The sign-in libraries may log request details, tokens among them: never below WARNING.
+    for secretive in ("msal", "urllib3"):
+        logging.getLogger(secretive).setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -24,11 +24,12 @@ from .daemon import Daemon, run_once, send_outbox
 from .demo import run_demo
 from .digest import build_digest
 from .digest_queue import queue_digest
-from .errors import CallflowError, ConfigError, MailboxError, UsageError
+from .errors import CallflowError, ConfigError, MailboxError, SignInError, UsageError
 from .importer import import_export
 from .invocation import clock_in, load_config, make_clock, print_csv, print_json
 from .lifecycle_steps import LifecycleSteps
 from .mailbox import ImapIntake, MaildirIntake
+from .oauth2 import SignIn
 from .pipeline import Runtime
 from .privacy import erase, export
 from .progress import PassProgress
@@ -198,13 +199,54 @@ def cmd_check(args: argparse.Namespace) -> int:
     for warning in config_mod.warnings_at(cfg, make_clock(args, cfg).now()):
         print(f"config warning: {warning}", file=sys.stderr)
     problems = 0
-    for name, probe in (("mailbox", _check_mailbox), ("smtp", _check_smtp)):
+    for name, probe in (("oauth2", _check_sign_in), ("mailbox", _check_mailbox), ("smtp", _check_smtp)):
         try:
-            print(f"{name} ok: {probe(cfg)}")
+            found = probe(cfg)
         except CallflowError as exc:
             problems += 1
             print(f"{name} FAILED: {exc}", file=sys.stderr)
+        else:
+            if found:
+                print(f"{name} ok: {found}")
     return 1 if problems else 0
+
+
+def _signed_in(status: dict[str, Any]) -> str:
+    until = status["access_token_expires"] or "-"
+    renew = "renewed by itself" if status["renewable"] else "NOT renewable: run `callflow login` before then"
+    return f"{status['account']} signed in ({', '.join(status['scopes'])}); access token until {until}, {renew}"
+
+
+def _check_sign_in(cfg: Config) -> str:
+    """Who is signed in for the servers that use OAuth2 (nothing to say without them)."""
+    lines = []
+    for server in (cfg.mailbox, cfg.smtp):
+        sign_in = SignIn.for_server(cfg, server)
+        if sign_in is None or any(sign_in.username in line for line in lines):
+            continue
+        status = sign_in.status()
+        if not status["signed_in"]:
+            raise SignInError(f"{sign_in.username} is not signed in; run `callflow login`")
+        lines.append(_signed_in(status))
+    return "; ".join(lines)
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    """The OAuth2 device code flow for each account the config signs in with."""
+    cfg = load_config(args)
+    done: set[str] = set()
+    for server in (cfg.mailbox, cfg.smtp):
+        sign_in = SignIn.for_server(cfg, server)
+        if sign_in is None or sign_in.username.lower() in done:
+            continue
+        print(f"Signing in {sign_in.username} ({sign_in.settings.provider}):", flush=True)
+        status = sign_in.login(lambda text: print(text, flush=True))
+        print(f"signed in: {_signed_in(status)}", flush=True)
+        done.add(sign_in.username.lower())
+    if not done:
+        raise UsageError("login: nothing signs in with OAuth2 (set mailbox.auth or smtp.auth: oauth2 and the "
+                         "oauth2 section; see the README)")
+    return 0
 
 
 def _check_mailbox(cfg: Config) -> str:
@@ -212,7 +254,7 @@ def _check_mailbox(cfg: Config) -> str:
         MaildirIntake(cfg.mailbox).open({})
         return f"Maildir {cfg.mailbox.path}"
 
-    intake = ImapIntake(cfg.mailbox)
+    intake = ImapIntake(cfg.mailbox, SignIn.for_server(cfg, cfg.mailbox))
     client = intake.connect()
     try:
         missing = [
@@ -232,7 +274,7 @@ def _check_smtp(cfg: Config) -> str:
         MaildirTransport(cfg.smtp.path)  # type: ignore[arg-type]
         return f"Maildir {cfg.smtp.path}"
 
-    transport = SmtpTransport(cfg.smtp)
+    transport = SmtpTransport(cfg.smtp, sign_in=SignIn.for_server(cfg, cfg.smtp))
     try:
         transport.connect()
     finally:

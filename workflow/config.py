@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from .config_errors import describe
+from .config_oauth2 import OAuth2
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "config.yaml"
@@ -160,6 +161,10 @@ class _Server(_Model):
     password_env: str | None = None
     ca_file: Path | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
+    # password: password_env's secret; oauth2: a token from the `callflow login` sign-in (XOAUTH2),
+    # with this section's own `oauth2` app registration or else the top-level one.
+    auth: Literal["password", "oauth2"] = "password"
+    oauth2: OAuth2 | None = None
 
     # Set by each subclass: its section name, its network backend and default ports.
     section: ClassVar[str] = ""
@@ -176,6 +181,8 @@ class _Server(_Model):
                 self.port = self.default_ports[0] if self.security == "tls" else self.default_ports[1]
             if not self.host:
                 raise ValueError(f"{self.section}.host is required for backend {backend}")
+            if self.auth == "oauth2" and not self.username:
+                raise ValueError(f"{self.section}.username (the mailbox's address) is required for auth: oauth2")
             if self.security == "none" and not _is_loopback(self.host):
                 raise ValueError(
                     f"security: none is refused for non-loopback host {self.host!r} (use tls or starttls)"
@@ -211,10 +218,8 @@ class Mailbox(_Server):
     quarantine_folder: str = "Quarantine"
     idle: bool = True
     poll_seconds: float = Field(default=60, gt=0)
-    # How often to look for new mail while waiting between passes. None: IDLE where the server
-    # offers it (it pushes news), else a pass every poll_seconds; a Maildir is looked at each
-    # second. Set (e.g. 0.1) where answers must go out faster than the server's IDLE reports
-    # news: Dovecot holds IDLE news back by half a second, a NOOP gets it at once.
+    # Look for new mail this often while waiting (IMAP: a NOOP instead of IDLE, which Dovecot
+    # holds back half a second). None: IDLE where offered, else every poll_seconds; Maildir: 1 s.
     check_seconds: float | None = Field(default=None, gt=0)
     batch_size: int = Field(default=500, gt=0)
     batch_bytes: int = Field(default=50_000_000, gt=0)  # a batch also stops at about this many bytes
@@ -394,9 +399,18 @@ class Config(_Model):
     reminders: Reminders = Field(default_factory=Reminders)
     commands: Commands = Field(default_factory=Commands, validate_default=True)
     retention: Retention = Field(default_factory=Retention)
+    oauth2: OAuth2 | None = Field(default=None, validate_default=True)
 
     # Where the file was loaded from (set by load(), not a YAML key).
     source: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("oauth2")
+    @classmethod
+    def _oauth2_when_asked(cls, oauth2: OAuth2 | None, info: ValidationInfo) -> OAuth2 | None:
+        for name in ("mailbox", "smtp") if oauth2 is None else ():  # validated before: the error names oauth2
+            if (server := info.data.get(name)) and server.auth == "oauth2" and server.oauth2 is None:
+                raise ValueError(f"required by {name}.auth: oauth2 (provider, client_id; see the README)")
+        return oauth2
 
     @field_validator("commands")
     @classmethod
@@ -585,10 +599,13 @@ def from_dict(data: dict, base: Path, source: Path | None = None) -> Config:
         return p if p.is_absolute() else base / p
 
     config.mailbox.path = resolve(config.mailbox.path)
-    config.mailbox.ca_file = resolve(config.mailbox.ca_file)
     config.smtp.path = resolve(config.smtp.path)
-    config.smtp.ca_file = resolve(config.smtp.ca_file)
     config.storage.path = resolve(config.storage.path)  # type: ignore[assignment]
+    trusting = {"mailbox": config.mailbox, "smtp": config.smtp, "oauth2": config.oauth2,
+                "mailbox.oauth2": config.mailbox.oauth2, "smtp.oauth2": config.smtp.oauth2}
+    for section in trusting.values():
+        if section is not None:
+            section.ca_file = resolve(section.ca_file)
     config.paths.templates = resolve(config.paths.templates)
     config.paths.rules = resolve(config.paths.rules)
     config.paths.languages = resolve(config.paths.languages)
@@ -597,7 +614,7 @@ def from_dict(data: dict, base: Path, source: Path | None = None) -> Config:
                    ("paths.languages", config.paths.languages)):
         if p is not None and not p.is_dir():
             raise ConfigError(f"{name}: {key}: directory {p} does not exist")
-    for key, p in (("mailbox.ca_file", config.mailbox.ca_file), ("smtp.ca_file", config.smtp.ca_file)):
-        if p is not None and not p.is_file():
-            raise ConfigError(f"{name}: {key}: file {p} does not exist")
+    for key, section in trusting.items():
+        if section is not None and section.ca_file is not None and not section.ca_file.is_file():
+            raise ConfigError(f"{name}: {key}.ca_file: file {section.ca_file} does not exist")
     return config

@@ -31,6 +31,10 @@ class TransportError(CallflowError):
     """Sending mail failed."""
 
 
+class SignInError(CallflowError):
+    """An OAuth2 sign-in is missing, expired or revoked: someone must run `callflow login`."""
+
+
 class StorageError(CallflowError):
     """The state file cannot be read or written."""
 

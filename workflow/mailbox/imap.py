@@ -20,8 +20,9 @@ import imapclient
 from imapclient.exceptions import IMAPClientError, LoginError
 
 from ..config import Mailbox
-from ..errors import MailboxError
+from ..errors import MailboxError, SignInError
 from ..handling import ATTENTION, FOLDER_PREFIX, PROCESSED
+from ..oauth2 import AGAIN, SignIn
 from .intake import IncomingMail
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,9 @@ def tls_context(ca_file: object | None) -> ssl.SSLContext:
 
 
 class ImapIntake:
-    def __init__(self, settings: Mailbox) -> None:
+    def __init__(self, settings: Mailbox, sign_in: SignIn | None = None) -> None:
         self.settings = settings
+        self.sign_in = sign_in  # with auth: oauth2
         self.name = f"imap:{settings.username}@{settings.host}/{settings.folder}"
         self.client: imapclient.IMAPClient | None = None
         self.state: dict[str, Any] = {}
@@ -67,10 +69,17 @@ class ImapIntake:
                 client._imap.debug = 0
             if s.security == "starttls":
                 client.starttls(context)
-            client.login(s.username or "", password or "")
+            if self.sign_in is not None:
+                self._oauth2_login(client)
+            else:
+                client.login(s.username or "", password or "")
         except ssl.SSLError as exc:
             raise MailboxError(f"mailbox: TLS with {where} failed: {exc.reason or exc}") from None
+        except SignInError as exc:
+            raise MailboxError(f"mailbox: {exc}") from None
         except LoginError:
+            if self.sign_in is not None:
+                raise MailboxError(f"mailbox: {where} refused the OAuth2 sign-in of {s.username}; {AGAIN}") from None
             raise MailboxError(f"mailbox: login as {s.username} on {where} refused") from None
         except (TimeoutError, OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: cannot connect to {where}: {exc}") from None
@@ -79,6 +88,16 @@ class ImapIntake:
         self.can_uid_expunge = "UIDPLUS" in caps
         self.can_idle = "IDLE" in caps and s.idle
         return client
+
+    def _oauth2_login(self, client: imapclient.IMAPClient) -> None:
+        """SASL XOAUTH2 with the access token; when the server refuses it (revoked, or expired
+        sooner than it said), once more with a renewed one."""
+        assert self.sign_in is not None
+        user = self.settings.username or ""
+        try:
+            client.oauth2_login(user, self.sign_in.access_token())
+        except LoginError:
+            client.oauth2_login(user, self.sign_in.access_token(renew=True))
 
     def _folder(self, name: str) -> None:
         assert self.client is not None
@@ -338,13 +357,14 @@ class SentCopies:
     provider that keeps no copies (or files it later), so it answers None, never False.
     """
 
-    def __init__(self, settings: Mailbox, folder: str) -> None:
+    def __init__(self, settings: Mailbox, folder: str, sign_in: SignIn | None = None) -> None:
         self.settings = settings
         self.folder = folder
+        self.sign_in = sign_in
 
     def __call__(self, message_id: str) -> bool | None:
         try:
-            client = ImapIntake(self.settings).connect()
+            client = ImapIntake(self.settings, self.sign_in).connect()
         except MailboxError as exc:
             log.warning("sent copies: %s", exc)
             return None

@@ -26,7 +26,8 @@ from typing import Any
 import aiosmtplib
 
 from ..config import Smtp
-from ..errors import TransportError
+from ..errors import SignInError, TransportError
+from ..oauth2 import AGAIN, SignIn
 from ..outgoing import Delivery, Handoff, OnHandover, OnResult, OutgoingMail
 
 
@@ -141,8 +142,11 @@ class _HandoverWatch:
 class SmtpTransport:
     """Sends over up to ``smtp.connections`` connections at once, kept open for reuse."""
 
-    def __init__(self, settings: Smtp, sent_copies: Callable[[str], bool | None] | None = None) -> None:
+    def __init__(
+        self, settings: Smtp, sent_copies: Callable[[str], bool | None] | None = None, sign_in: SignIn | None = None,
+    ) -> None:
         self.settings = settings
+        self.sign_in = sign_in  # with auth: oauth2
         # Looks a Message-ID up where the provider keeps copies of submitted mail (sent_folder).
         self.sent_copies = sent_copies
         self.password = settings.password()
@@ -170,13 +174,21 @@ class SmtpTransport:
         client = self._new_client()
         try:
             await client.connect()
-            if self.settings.username:
+            if self.sign_in is not None:
+                await self._oauth2_login(client)
+            elif self.settings.username:
                 await client.login(self.settings.username, self.password or "")
+        except SignInError as exc:
+            client.close()
+            raise SmtpSendError(f"smtp: {exc}", False) from None
         except ssl.SSLError as exc:
             client.close()
             raise SmtpSendError(f"smtp: TLS with {self.settings.host} failed: {exc.reason or exc}", False) from None
         except aiosmtplib.SMTPAuthenticationError as exc:
             client.close()
+            if self.sign_in is not None:
+                raise SmtpSendError(f"smtp: {self.settings.host} refused the OAuth2 sign-in of "
+                                    f"{self.settings.username}; {AGAIN}", False) from None
             raise SmtpSendError(f"smtp: login as {self.settings.username} refused: {exc.message}", True) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
@@ -184,6 +196,18 @@ class SmtpTransport:
                 f"smtp: cannot connect to {self.settings.host}:{self.settings.port}: {exc}", False
             ) from None
         return client
+
+    async def _oauth2_login(self, client: aiosmtplib.SMTP) -> None:
+        """AUTH XOAUTH2; when the server refuses the token, once more with a renewed one. The
+        token is fetched beside the event loop: a renewal is a request to the sign-in service."""
+        assert self.sign_in is not None
+        user = self.settings.username or ""
+        token = await self.loop.run_in_executor(None, self.sign_in.access_token)
+        try:
+            await client.auth_xoauth2(user, token)
+        except aiosmtplib.SMTPAuthenticationError:
+            token = await self.loop.run_in_executor(None, lambda: self.sign_in.access_token(renew=True))
+            await client.auth_xoauth2(user, token)
 
     def connect(self) -> None:
         """Open a connection (kept for the next sends); raises SmtpSendError with a clear reason."""

@@ -1,0 +1,192 @@
+"""OAuth2 sign-in for IMAP and SMTP (``msal``): the device code login, the token cache beside the
+state file, and access tokens for SASL XOAUTH2, renewed before they expire.
+
+``callflow login`` shows a URL and a code; the organiser opens the URL anywhere (a laptop, a
+phone), types the code and signs in as the mailbox; callflow, polling meanwhile, receives the
+tokens. msal keeps them in its cache, which this module stores in ``<state file>.oauth2``
+(mode 0600) and renews from: an access token lasts about an hour, the refresh token months.
+
+This module must not log, print or put into an error message a token, and must not write the
+cache readable by anyone but its owner.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msal
+
+from .config import Config, Mailbox, OAuth2, Smtp
+from .errors import SignInError
+
+log = logging.getLogger(__name__)
+
+AGAIN = "run `callflow login` again"
+_LOCK = threading.Lock()
+
+
+def cache_path(config: Config) -> Path:
+    return config.storage.path.with_name(config.storage.path.name + ".oauth2")
+
+
+class SignIn:
+    """The sign-in of one mailbox account (``username``) with one app registration."""
+
+    def __init__(self, settings: OAuth2, cache_file: Path, username: str) -> None:
+        self.settings = settings
+        self.cache_file = cache_file
+        self.username = username
+        self.scopes = list(settings.scopes or [])
+        self.cache = msal.SerializableTokenCache()
+        self._loaded: int | None = None  # the cache file's mtime when it was read
+        self._client: msal.PublicClientApplication | None = None
+
+    @property
+    def app(self) -> msal.PublicClientApplication:
+        """msal's client, made on first use: it looks the sign-in service up over the network."""
+        if self._client is None:
+            s = self.settings
+            where: dict[str, Any]
+            if s.provider == "microsoft":
+                where = {"authority": f"https://login.microsoftonline.com/{s.tenant}"}
+            else:
+                where = {"oidc_authority": s.authority}
+            try:
+                self._client = msal.PublicClientApplication(
+                    s.client_id, token_cache=self.cache, verify=str(s.ca_file) if s.ca_file else True, **where,
+                )
+            except (ValueError, OSError) as exc:  # discovery failed: unreachable, not an issuer, TLS
+                raise SignInError(f"oauth2: cannot reach the sign-in service: {_reason(exc)}") from None
+        return self._client
+
+    def _load(self) -> None:
+        """Read the cache again when another process (or another SignIn) wrote it since: a
+        renewal may have replaced the refresh token."""
+        try:
+            mtime = self.cache_file.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if mtime != self._loaded:
+            self.cache.deserialize(self.cache_file.read_text(encoding="utf-8"))
+            self._loaded = mtime
+
+    @classmethod
+    def for_server(cls, config: Config, server: Mailbox | Smtp) -> SignIn | None:
+        """The sign-in ``server`` (the mailbox or smtp section) uses; None with a password."""
+        settings = server.oauth2 or config.oauth2
+        if server.auth != "oauth2" or settings is None:
+            return None
+        return cls(settings, cache_path(config), server.username or "")
+
+    # -- tokens -------------------------------------------------------------------------------
+    def access_token(self, *, renew: bool = False) -> str:
+        """An access token for the account, renewed by msal when it is about to expire (or
+        with ``renew``: after the server refused the last one)."""
+        with _LOCK:  # IMAP and the sender thread may both ask; one renewal at a time
+            self._load()
+            account = self._account()
+            if account is None:
+                raise SignInError(f"oauth2: {self.username} is not signed in; run `callflow login`")
+            try:
+                result = self.app.acquire_token_silent_with_error(self.scopes, account=account, force_refresh=renew)
+            except (ValueError, OSError) as exc:
+                raise SignInError(f"oauth2: renewing the sign-in of {self.username} failed: {_reason(exc)}") from None
+            finally:
+                self._save()
+        if not result or "access_token" not in result:
+            why = (result or {}).get("error", "no token was kept for this account")
+            raise SignInError(f"oauth2: the sign-in of {self.username} cannot be renewed ({why}); {AGAIN}")
+        return str(result["access_token"])
+
+    def _account(self) -> dict[str, Any] | None:
+        # From the cache itself: knowing who is signed in needs no network.
+        for account in self.cache.search(msal.TokenCache.CredentialType.ACCOUNT):
+            if str(account.get("username", "")).lower() == self.username.lower():
+                return account
+        return None
+
+    # -- signing in -----------------------------------------------------------------------------
+    def login(self, show: Callable[[str], None]) -> dict[str, Any]:
+        """The device code flow: ``show`` gets the instructions (a URL and a code); returns
+        ``status()`` once the person signed in. Signing in as another account than
+        ``username`` is refused."""
+        self._load()
+        try:
+            flow = self.app.initiate_device_flow(scopes=self.scopes)
+        except (ValueError, OSError) as exc:
+            raise SignInError(f"oauth2: cannot start the sign-in: {_reason(exc)}") from None
+        if "user_code" not in flow:
+            raise SignInError(f"oauth2: the sign-in service refused to start: {_error(flow)}")
+        show(str(flow.get("message") or f"Open {flow['verification_uri']} and enter the code {flow['user_code']}"))
+        try:
+            result = self.app.acquire_token_by_device_flow(flow)
+        except (ValueError, OSError) as exc:
+            raise SignInError(f"oauth2: the sign-in failed: {_reason(exc)}") from None
+        if "access_token" not in result:
+            raise SignInError(f"oauth2: the sign-in failed: {_error(result)}")
+        who = (result.get("id_token_claims") or {}).get("preferred_username", "")
+        if who and who.lower() != self.username.lower():
+            for account in self.app.get_accounts(username=who):
+                self.app.remove_account(account)
+            self._save()
+            raise SignInError(f"oauth2: signed in as {who}, not as the mailbox {self.username}; {AGAIN} as {self.username}")
+        self._save()
+        return self.status()
+
+    def status(self) -> dict[str, Any]:
+        """Who is signed in, with which scopes, and until when the current access token lasts
+        (the refresh token renews it); nothing secret."""
+        self._load()
+        account = self._account()
+        if account is None:
+            return {"signed_in": False, "account": self.username}
+        tokens = self.cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN,
+                                   query={"home_account_id": account["home_account_id"]})
+        latest = max(tokens, key=lambda t: int(t.get("expires_on", 0)), default=None)
+        refresh = self.cache.search(msal.TokenCache.CredentialType.REFRESH_TOKEN,
+                                    query={"home_account_id": account["home_account_id"]})
+        expires = datetime.fromtimestamp(int(latest["expires_on"]), UTC) if latest else None
+        return {
+            "signed_in": True,
+            "account": account.get("username") or self.username,
+            "scopes": sorted((latest or {}).get("target", "").split()) or self.scopes,
+            "access_token_expires": expires.isoformat() if expires else None,
+            "renewable": bool(refresh),
+        }
+
+    def _save(self) -> None:
+        """The cache, written whole (temp file, 0600, rename) when msal changed it."""
+        if not self.cache.has_state_changed:
+            return
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.cache_file.name}.", dir=self.cache_file.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.cache.serialize())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.cache_file)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self.cache.has_state_changed = False
+        self._loaded = self.cache_file.stat().st_mtime_ns
+
+
+def _error(result: dict[str, Any]) -> str:
+    text = result.get("error_description") or result.get("error") or "no reason given"
+    return str(text).splitlines()[0][:200]
+
+
+def _reason(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
