@@ -50,7 +50,7 @@ def test_the_help_lists_every_command(capsys) -> None:
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["frobnicate"], "unknown command 'frobnicate' (choose from run, demo, init, check, classify, status, "
+        (["frobnicate"], "unknown command 'frobnicate' (choose from run, demo, init, check, login, classify, status, "
                          "applicants, show, select, waitlist, reject, invite, withdraw, resolve, import, digest, "
                          "export, erase, outbox)"),
         (["stauts"], "unknown command 'stauts' — did you mean 'status'? (choose from run, demo, "),
