@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.oauth_server import OAuthServer
 from tests.servers import CertAuthority, DovecotServer, ImapAccount, SmtpServer
 
 
@@ -71,3 +72,58 @@ def env(imap_account: ImapAccount, smtp_server: SmtpServer, monkeypatch: pytest.
     monkeypatch.setenv("CALLFLOW_TEST_IMAP_PASSWORD", imap_account.password)
     monkeypatch.setenv("CALLFLOW_TEST_SMTP_PASSWORD", smtp_server.password)
     return imap_account, smtp_server
+
+
+# ------------------------------------------------------------------------------------------------- OAuth2
+
+
+@pytest.fixture(scope="session")
+def oauth_server_session(tls_ca: CertAuthority) -> Iterator[OAuthServer]:
+    """The one OAuth2 provider of the session; Dovecot's config names its URL, so it must outlive tests.
+    Tests use ``oauth_server``, which hands out this server reset."""
+    server = OAuthServer(tls_ca)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def oauth_server(oauth_server_session: OAuthServer) -> OAuthServer:
+    """OAuth2/OIDC provider (HTTPS, device flow, refresh, introspection), clean for this test: no tokens,
+    zero counters, default knobs. ``tests.oauth_server.msal_public_client(oauth_server)`` gives an msal app."""
+    oauth_server_session.reset()
+    return oauth_server_session
+
+
+@pytest.fixture(scope="session")
+def oauth_dovecot(tls_ca: CertAuthority, oauth_server_session: OAuthServer) -> Iterator[DovecotServer]:
+    """A second session Dovecot that also accepts XOAUTH2/OAUTHBEARER, checked against ``oauth_server``'s
+    introspection endpoint; passwords work too. Kept apart from ``dovecot`` so tests of the password-only
+    setup see exactly that setup."""
+    server = DovecotServer(tls_ca, oauth2_introspection_url=oauth_server_session.plain_introspection_url)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def oauth_imap_account(oauth_dovecot: DovecotServer, oauth_server: OAuthServer) -> ImapAccount:
+    """A fresh account on ``oauth_dovecot``: it signs in with any active token that ``oauth_server`` issued
+    to ``account.username`` (device flow approved as that name, or ``oauth_server.issue_tokens``). Its
+    password still works, so the ImapAccount helpers (append, fetch, ...) work as usual."""
+    oauth_dovecot.start()
+    return oauth_dovecot.add_user()
+
+
+@pytest.fixture
+def oauth_smtp_server(tls_ca: CertAuthority, oauth_server: OAuthServer) -> Iterator[SmtpServer]:
+    """``smtp_server`` that also offers AUTH XOAUTH2/OAUTHBEARER, checked against ``oauth_server``."""
+    server = SmtpServer(tls_ca, oauth2_introspection_url=oauth_server.plain_introspection_url)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -12,11 +12,14 @@ against a server with an unknown certificate in production.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import email
 import email.policy
 import grp
 import itertools
+import json
 import logging
 import os
 import pwd
@@ -31,6 +34,8 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -189,13 +194,13 @@ first_valid_gid = {gid}
 last_valid_gid = {gid}
 
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{oauth2_mechanisms}
 auth_failure_delay = 0
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/users/%u
+  args = scheme=PLAIN username_format=%u {root}/users/%u{passwd_mechanisms}
 }}
-userdb {{
+{oauth2_passdb}userdb {{
   driver = passwd-file
   args = username_format=%u {root}/users/%u
 }}
@@ -253,6 +258,33 @@ service doveadm {{
 }}
 """
 
+# OAuth2 sign-in (XOAUTH2 / OAUTHBEARER), only with DovecotServer(oauth2_introspection_url=...): every token
+# is checked by an RFC 7662 introspection POST, the password passdb above is limited to PLAIN/LOGIN so a
+# token is never compared with a password, and the oauth2 passdb to the token mechanisms so a password is
+# never sent to the introspection endpoint.
+_OAUTH2_PASSDB = """\
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/dovecot-oauth2.conf.ext
+}}
+"""
+
+_OAUTH2_PASSWD_MECHANISMS = """
+  mechanisms = plain login"""
+
+# Dovecot 2.3 db-oauth2 settings: without tokeninfo_url the introspection request is the only check;
+# "username" is the RFC 7662 member naming the account, and it must equal the login name the client sent
+# (Dovecot compares them), so a token of one user never opens another user's mailbox.
+_OAUTH2_CONF = """\
+introspection_mode = post
+introspection_url = {url}
+username_attribute = username
+active_attribute = active
+active_value = true
+timeout_msecs = 5000
+"""
+
 _LMTP_SERVICE = """\
 service lmtp {{
   unix_listener lmtp {{
@@ -272,9 +304,13 @@ class DovecotServer:
     Attributes: ``host``, ``port`` (IMAP, STARTTLS offered), ``ssl_port`` (IMAPS), ``lmtp_port`` and
     ``lmtp_socket`` (None when dovecot-lmtpd is not installed), ``root``, ``conf_path``, ``log_path``,
     ``ca_file``. ``stop()``/``start()`` restart it on the same ports and data (reconnect tests).
+
+    With ``oauth2_introspection_url`` (e.g. :attr:`tests.oauth_server.OAuthServer.plain_introspection_url`)
+    it also accepts ``AUTHENTICATE XOAUTH2`` and ``OAUTHBEARER`` for any account made by ``add_user()``,
+    as long as that URL says the bearer token is active for that username; passwords keep working.
     """
 
-    def __init__(self, ca: CertAuthority) -> None:
+    def __init__(self, ca: CertAuthority, *, oauth2_introspection_url: str | None = None) -> None:
         self._binary = find_dovecot()
         self._run_as = _run_as()
         self._lock = threading.Lock()
@@ -282,6 +318,7 @@ class DovecotServer:
         self._proc: subprocess.Popen[bytes] | None = None
         self.host = LOCALHOST
         self.ca_file = ca.ca_file
+        self.oauth2_introspection_url = oauth2_introspection_url
         # Directly under /tmp, not pytest's tmp_path: pytest's dirs are 0700 and the dovecot account
         # could not traverse them when the suite runs as root (pitfall 5).
         self.root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
@@ -298,6 +335,8 @@ class DovecotServer:
             ca.write_server_files(self.root / "server.pem", self.root / "server.key")
             shutil.copyfile(ca.ca_file, self.root / "ca.pem")
             self.conf_path.write_text(self._render_conf())
+            if oauth2_introspection_url is not None:
+                (self.root / "dovecot-oauth2.conf.ext").write_text(_OAUTH2_CONF.format(url=oauth2_introspection_url))
             self._chown(self.root, recursive=True)
         except BaseException:
             shutil.rmtree(self.root, ignore_errors=True)
@@ -307,9 +346,13 @@ class DovecotServer:
         ra = self._run_as
         protocols = "imap lmtp" if self.lmtp_port else "imap"
         lmtp = _LMTP_SERVICE.format(lmtp_port=self.lmtp_port) if self.lmtp_port else ""
+        oauth2 = self.oauth2_introspection_url is not None
         return _DOVECOT_CONF.format(
             protocols=protocols, root=self.root, user=ra.user, group=ra.group, uid=ra.uid, gid=ra.gid,
             port=self.port, ssl_port=self.ssl_port, lmtp_service=lmtp,
+            oauth2_mechanisms=" xoauth2 oauthbearer" if oauth2 else "",
+            passwd_mechanisms=_OAUTH2_PASSWD_MECHANISMS if oauth2 else "",
+            oauth2_passdb=_OAUTH2_PASSDB.format(root=self.root) if oauth2 else "",
         )
 
     def _chown(self, path: Path, *, recursive: bool = False) -> None:
@@ -696,8 +739,96 @@ class _Handler:
         return reply
 
 
+@dataclass(frozen=True)
+class BearerLogin:
+    """``session.auth_data`` after a successful XOAUTH2/OAUTHBEARER AUTH (``login`` like LoginPassword's)."""
+
+    login: bytes
+    mechanism: str
+
+
+def _parse_bearer(mechanism: str, blob: bytes) -> tuple[str, str] | None:
+    """(user, token) from an XOAUTH2 or OAUTHBEARER client response, None when malformed.
+
+    XOAUTH2 (Google): ``user=U ^A auth=Bearer T ^A ^A``; OAUTHBEARER (RFC 7628): GS2 header
+    ``n,a=U,`` then ``^A auth=Bearer T ^A ^A`` (user optional there; "=2C"/"=3D" escape "," and "=").
+    """
+    try:
+        text = blob.decode()
+    except UnicodeDecodeError:
+        return None
+    parts = text.split("\x01")
+    user = None
+    if mechanism == "OAUTHBEARER":
+        gs2 = parts[0].split(",")
+        if len(gs2) < 2 or gs2[0] not in ("n", "y"):
+            return None
+        if gs2[1].startswith("a="):
+            user = gs2[1][2:].replace("=2C", ",").replace("=3D", "=")
+        pairs = parts[1:]
+    else:
+        pairs = parts
+    token = None
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if key == "user" and mechanism == "XOAUTH2":
+            user = value
+        elif key == "auth" and value[:7].lower() == "bearer ":
+            token = value[7:]
+    if not user or not token:
+        return None
+    return user, token
+
+
+class _OAuthHandler(_Handler):
+    """The handler plus AUTH XOAUTH2 / OAUTHBEARER; aiosmtpd offers every ``auth_<MECH>`` method of the
+    handler, so the mechanisms exist only on this subclass (SmtpServer's ``oauth2_introspection_url``)."""
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        return await self._bearer(server, "XOAUTH2", args)
+
+    async def auth_OAUTHBEARER(self, server: SMTP, args: list[str]) -> AuthResult:
+        return await self._bearer(server, "OAUTHBEARER", args)
+
+    async def _bearer(self, server: SMTP, mechanism: str, args: list[str]) -> AuthResult:
+        if len(args) == 1:
+            # No initial response: ask for it with an empty challenge (RFC 4954).
+            blob = await server.challenge_auth("")
+            if not isinstance(blob, bytes):
+                return AuthResult(success=False, handled=True)  # client sent "*", aiosmtpd answered 501
+        else:
+            try:
+                blob = base64.b64decode(args[1], validate=True)
+            except binascii.Error:
+                await server.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        parsed = _parse_bearer(mechanism, blob)
+        if parsed is None:
+            await server.push("501 5.5.2 Malformed " + mechanism + " response")
+            return AuthResult(success=False, handled=True)
+        user, token = parsed
+        # The introspection call blocks; off the event loop so other sessions keep going meanwhile.
+        loop = asyncio.get_running_loop()
+        ok = await loop.run_in_executor(None, self._server._token_is_valid, user, token)
+        if ok:
+            with self._server._cond:
+                self._server.logins += 1
+            return AuthResult(success=True, auth_data=BearerLogin(user.encode(), mechanism))
+        # Failure as Gmail does it (and RFC 7628 section 3.2.2 for OAUTHBEARER): an error challenge with
+        # base64 JSON, the client answers with an empty line (^A for OAUTHBEARER), then the 535.
+        status = "401" if mechanism == "XOAUTH2" else "invalid_token"
+        error = json.dumps({"status": status, "schemes": "Bearer", "scope": self._server.oauth2_scope})
+        await server.challenge_auth(error)
+        return AuthResult(success=False, handled=False)
+
+
 class SmtpServer:
     """aiosmtpd on 127.0.0.1 with verified TLS (STARTTLS required, or implicit TLS) and AUTH LOGIN/PLAIN.
+
+    With ``oauth2_introspection_url`` it also offers AUTH XOAUTH2 and OAUTHBEARER: a login succeeds when
+    an RFC 7662 introspection POST of the bearer token answers ``active: true`` with ``username`` equal to
+    the user named in the AUTH data (any user: the password account plays no part). A refused token gets
+    the base64 JSON error challenge, then ``535 5.7.8``. ``auth_user`` of a message is that username.
 
     Test knobs (may be changed at any time from the test thread):
 
@@ -721,8 +852,12 @@ class SmtpServer:
         username: str = "smtp-user",
         password: str = "smtp-secret",
         auth_required: bool = True,
+        oauth2_introspection_url: str | None = None,
+        oauth2_scope: str = "https://mail.example/smtp",
     ) -> None:
         self.host = LOCALHOST
+        self.oauth2_introspection_url = oauth2_introspection_url
+        self.oauth2_scope = oauth2_scope  # only echoed in the error challenge, not checked
         self.port = free_port()
         self.username = username
         self.password = password
@@ -756,8 +891,9 @@ class SmtpServer:
             tls = {"ssl_context": self._server_ctx, "auth_require_tls": False}
         else:
             tls = {"tls_context": self._server_ctx, "require_starttls": True, "auth_require_tls": True}
+        handler = _Handler(self) if self.oauth2_introspection_url is None else _OAuthHandler(self)
         controller = Controller(
-            _Handler(self), hostname=self.host, port=self.port,
+            handler, hostname=self.host, port=self.port,
             # Without server_hostname aiosmtpd calls socket.getfqdn(), which can stall on DNS.
             server_hostname="localhost",
             authenticator=self._authenticate, auth_required=self.auth_required, **tls,
@@ -804,6 +940,21 @@ class SmtpServer:
                 self.logins += 1
         return AuthResult(success=ok, auth_data=auth_data if ok else None)
 
+    def _token_is_valid(self, user: str, token: str) -> bool:
+        """Introspect ``token`` (RFC 7662 POST); True when active and issued to ``user``."""
+        assert self.oauth2_introspection_url is not None
+        request = urllib.request.Request(
+            self.oauth2_introspection_url, data=urllib.parse.urlencode({"token": token}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+        )
+        context = client_ssl_context(self.ca_file) if self.oauth2_introspection_url.startswith("https:") else None
+        # No proxies: an http_proxy in a developer's environment must not intercept a loopback call.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPSHandler(context=context))
+        # A broken introspection endpoint is a test-setup error: let it raise (aiosmtpd answers 500 and logs).
+        with opener.open(request, timeout=10) as response:
+            answer = json.loads(response.read())
+        return answer.get("active") is True and answer.get("username") == user
+
     def _recipient_refusal(self, address: str) -> str | None:
         wanted = address.lower()
         for addr, reply in list(self.reject_recipients.items()):
@@ -817,7 +968,7 @@ class SmtpServer:
             if self.fail_next:
                 return self.fail_next.pop(0)
             content = envelope.content if isinstance(envelope.content, bytes) else str(envelope.content).encode()
-            auth = session.auth_data
+            login = getattr(session.auth_data, "login", None)  # LoginPassword or BearerLogin
             self.messages.append(
                 ReceivedMessage(
                     mail_from=envelope.mail_from or "",
@@ -825,7 +976,7 @@ class SmtpServer:
                     content=content,
                     message=email.message_from_bytes(content, policy=email.policy.default),  # type: ignore[arg-type]
                     tls=self.implicit_tls or session.ssl is not None,
-                    auth_user=auth.login.decode() if isinstance(auth, LoginPassword) else None,
+                    auth_user=login.decode() if isinstance(login, bytes) else None,
                 )
             )
             self._cond.notify_all()
