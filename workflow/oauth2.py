@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import msal
+import requests
 
 from .config import Config, Mailbox, OAuth2, Smtp
 from .errors import SignInError
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 
 AGAIN = "run `callflow login` again"
 _LOCK = threading.Lock()
+TIMEOUT_SECONDS = 30
 
 
 def cache_path(config: Config) -> Path:
@@ -61,7 +63,7 @@ class SignIn:
                 where = {"oidc_authority": s.authority}
             try:
                 self._client = msal.PublicClientApplication(
-                    s.client_id, token_cache=self.cache, verify=str(s.ca_file) if s.ca_file else True, **where,
+                    s.client_id, token_cache=self.cache, http_client=_http(s.ca_file), **where,
                 )
             except (ValueError, OSError) as exc:  # discovery failed: unreachable, not an issuer, TLS
                 raise SignInError(f"oauth2: cannot reach the sign-in service: {_reason(exc)}") from None
@@ -181,6 +183,24 @@ class SignIn:
             raise
         self.cache.has_state_changed = False
         self._loaded = self.cache_file.stat().st_mtime_ns
+
+
+class _Http(requests.Session):
+    """msal's HTTP client: every request with a timeout (msal's own goes with its session)."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)
+
+
+def _http(ca_file: Path | None) -> requests.Session:
+    session = _Http()
+    if ca_file is not None:
+        # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's own trust; with a
+        # ca_file of our own, the environment (its proxy settings too) is not consulted.
+        session.trust_env = False
+        session.verify = str(ca_file)
+    return session
 
 
 def _error(result: dict[str, Any]) -> str:

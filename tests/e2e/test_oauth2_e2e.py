@@ -1,0 +1,111 @@
+"""OAuth2 sign-in end to end: `callflow login` (device code flow through msal) against a real
+authorization server (tests/oauth_server.py, HTTPS with the test CA), then IMAP and SMTP signing in
+with XOAUTH2 at a Dovecot whose oauth2 passdb asks that server, and an aiosmtpd that does the same.
+Renewal after the server refused a token, revocation, and what `check` says."""
+
+from __future__ import annotations
+
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests import mails
+from tests.cfg import NOW, server_config
+from workflow.cli import main
+
+CLIENT = "callflow-test-client"
+
+
+@pytest.fixture
+def signed(tmp_path: Path, oauth_server, oauth_imap_account, oauth_smtp_server, monkeypatch):
+    """A config whose mailbox and SMTP sign in with OAuth2 (no password anywhere), and a way to run
+    `callflow login` as the organiser would, approving the code shown as ``as_user``."""
+    account, smtp = oauth_imap_account, oauth_smtp_server
+    sign_in = {"provider": "generic", "client_id": CLIENT, "authority": oauth_server.authority,
+               "scopes": ["mail"], "ca_file": oauth_server.ca_file}
+    path = server_config(
+        tmp_path, account, smtp,
+        mailbox={"auth": "oauth2", "password_env": None},
+        smtp={"auth": "oauth2", "password_env": None, "username": account.username},
+        oauth2=sign_in,
+    )
+    base = ["--config", str(path), *NOW]
+
+    def login(as_user: str | None = None) -> int:
+        codes: list[int] = []
+        thread = threading.Thread(target=lambda: codes.append(main([*base, "login"])))
+        thread.start()
+        oauth_server.approve(oauth_server.wait_user_code(30), as_user or account.username)
+        thread.join(60)
+        assert not thread.is_alive()
+        return codes[0]
+
+    return account, smtp, base, login, path
+
+
+def _state_dir(path: Path) -> Path:
+    return path.parent
+
+
+def test_login_then_a_pass_signs_in_to_imap_and_smtp_with_tokens(signed, oauth_server, capsys) -> None:
+    account, smtp, base, login, path = signed
+    assert login() == 0
+    out = capsys.readouterr().out
+    assert f"signed in: {account.username} signed in" in out and "renewed by itself" in out
+    cache = _state_dir(path) / "state.json.oauth2"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    token = oauth_server.access_tokens(account.username)[0]
+    assert token not in out  # never shown
+
+    account.append("INBOX", mails.inquiry("Ana <ana@example.org>", question=False))
+    assert main([*base, "run", "--once"]) == 0
+    (answer,) = smtp.wait_for(1)
+    assert answer.auth_user == account.username and answer.rcpt_tos == ["ana@example.org"]
+    assert account.count("Processed") == 1
+
+    assert main([*base, "check"]) == 0
+    checked = capsys.readouterr().out
+    assert f"oauth2 ok: {account.username} signed in (" in checked and "mailbox ok: IMAP" in checked
+
+
+def test_a_refused_token_is_renewed_once_and_the_pass_goes_on(signed, oauth_server) -> None:
+    account, smtp, base, login, _ = signed
+    assert login() == 0
+    oauth_server.expire_all()  # the servers refuse the token msal still thinks good for an hour
+    before = oauth_server.token_requests["refresh_token"]
+    account.append("INBOX", mails.inquiry("Ana <ana@example.org>", question=False))
+    assert main([*base, "run", "--once"]) == 0
+    assert len(smtp.wait_for(1)) == 1
+    assert oauth_server.token_requests["refresh_token"] > before
+
+
+def test_a_revoked_sign_in_is_one_clear_line_and_no_mail_is_lost(signed, oauth_server, capsys) -> None:
+    account, smtp, base, login, _ = signed
+    assert login() == 0
+    oauth_server.revoke(account.username)
+    account.append("INBOX", mails.inquiry("Ana <ana@example.org>", question=False))
+    capsys.readouterr()
+    assert main([*base, "run", "--once"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "run `callflow login` again" in err[0] and account.username in err[0]
+    assert account.count("INBOX") == 1 and smtp.messages == []
+    # Signing in again is all it takes.
+    assert login() == 0
+    assert main([*base, "run", "--once"]) == 0
+    assert len(smtp.wait_for(1)) == 1 and account.count("Processed") == 1
+
+
+def test_check_says_when_nobody_is_signed_in(signed, capsys) -> None:
+    account, _, base, _, _ = signed
+    assert main([*base, "check"]) == 1
+    assert f"oauth2 FAILED: {account.username} is not signed in; run `callflow login`" in capsys.readouterr().err
+
+
+def test_signing_in_as_another_account_is_refused(signed, capsys) -> None:
+    account, _, base, login, path = signed
+    assert login(as_user="someone.else@example.org") == 1
+    err = capsys.readouterr().err
+    assert "signed in as someone.else@example.org, not as the mailbox" in err
+    assert main([*base, "check"]) == 1  # nothing was kept for the wrong account
