@@ -109,3 +109,47 @@ def test_signing_in_as_another_account_is_refused(signed, capsys) -> None:
     err = capsys.readouterr().err
     assert "signed in as someone.else@example.org, not as the mailbox" in err
     assert main([*base, "check"]) == 1  # nothing was kept for the wrong account
+
+
+def test_the_daemon_outlives_a_revoked_sign_in_and_goes_on_after_login(signed, oauth_server, oauth_dovecot,
+                                                                         tmp_path) -> None:
+    """No crash loop: the daemon says what is wrong, keeps retrying (with a growing pause), and
+    answers the mail that waited once someone signed in again. (A session signed in before the
+    revocation goes on: the servers are restarted so that the daemon must sign in anew.)"""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.paths import REPO
+
+    account, smtp, base, login, _ = signed
+    assert login() == 0
+    log = tmp_path / "daemon.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "workflow", *base, "run"], stdout=out, stderr=out,
+                                stdin=subprocess.DEVNULL, env=os.environ.copy(), cwd=REPO)
+    try:
+        account.append("INBOX", mails.inquiry("Ana <ana@example.org>", question=False))
+        smtp.wait_for(1, timeout=30)
+        oauth_server.revoke(account.username)
+        oauth_dovecot.stop()
+        oauth_dovecot.start()
+        smtp.stop()
+        smtp.start()
+        account.append("INBOX", mails.inquiry("Ben <ben@example.org>", question=False))
+        deadline = time.monotonic() + 60
+        while "run `callflow login` again" not in log.read_text(errors="replace") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "run `callflow login` again" in log.read_text(errors="replace")
+        assert proc.poll() is None  # still running
+        assert login() == 0
+        assert len(smtp.wait_for(2, timeout=60)) == 2  # Ben's answer, after the sign-in
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=60)
+    assert code == 0, log.read_text(errors="replace")[-2000:]
+    text = log.read_text(errors="replace")
+    assert "ben@example.org" not in text and not any(t in text for t in oauth_server.access_tokens(account.username))
