@@ -12,10 +12,7 @@ cache readable by anyone but its owner.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,6 +24,7 @@ import requests
 
 from .config import Config, Mailbox, OAuth2, Smtp
 from .errors import SignInError
+from .private_file import write_private
 
 log = logging.getLogger(__name__)
 
@@ -168,19 +166,7 @@ class SignIn:
         """The cache, written whole (temp file, 0600, rename) when msal changed it."""
         if not self.cache.has_state_changed:
             return
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.cache_file.name}.", dir=self.cache_file.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.cache.serialize())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.cache_file)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_private(self.cache_file, self.cache.serialize().encode())
         self.cache.has_state_changed = False
         self._loaded = self.cache_file.stat().st_mtime_ns
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from .errors import LockError, StorageError
+from .private_file import write_private
 
 SCHEMA_VERSION = 1
 
@@ -49,27 +49,9 @@ class AtomicJSONStorage(Storage):
             raise StorageError(f"{self.path}: state file is not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                # orjson: the whole state is written at every commit (each batch of a backfill),
-                # and the stdlib's encoder took a fifth of a backfill's main-process time.
-                fh.write(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        # The rename is only durable once the directory entry is.
-        dir_fd = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        # orjson: the whole state is written at every commit (each batch of a backfill), and the
+        # stdlib's encoder took a fifth of a backfill's main-process time.
+        write_private(self.path, orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
 
     def close(self) -> None:
         pass
