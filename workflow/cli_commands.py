@@ -227,6 +227,8 @@ def _check_sign_in(cfg: Config) -> str:
         status = sign_in.status()
         if not status["signed_in"]:
             raise SignInError(f"{sign_in.username} is not signed in; run `callflow login`")
+        if (problem := sign_in.problem()) is not None:
+            raise SignInError(f"{problem['what']} (since {problem['since']})")
         lines.append(_signed_in(status))
     return "; ".join(lines)
 

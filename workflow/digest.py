@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import outbox, survey_auth, tokens, views
+from . import oauth2, outbox, survey_auth, tokens, views
 from .commands_by_mail import HELP
 from .config import Config
 from .handling import ATTENTION, QUARANTINE
@@ -268,7 +268,11 @@ def digest_context(config: Config, store: Store, now: datetime, since: datetime 
             rejected_commands.append({"when": _when(at, tz), "sender": item.get("sender") or "",
                                       "reason": item.get("reason") or ""})
 
+    sign_in = [{**problem, "when": _when(at, tz) if (at := _parse(problem.get("since"))) else ""}
+               for problem in oauth2.problems(config)]
+
     groups = {
+        "sign_in": sign_in,
         "questions": questions,
         "late": late,
         "bounces": bounces,

@@ -12,6 +12,8 @@ cache readable by anyone but its owner.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -37,6 +39,18 @@ def cache_path(config: Config) -> Path:
     return config.storage.path.with_name(config.storage.path.name + ".oauth2")
 
 
+def problems(config: Config) -> list[dict[str, str]]:
+    """Sign-ins that stopped working and since when, for the digest and ``check``: {account,
+    since, what} (no network, nothing secret)."""
+    seen: dict[str, dict[str, str]] = {}
+    for server in (config.mailbox, config.smtp):
+        sign_in = SignIn.for_server(config, server)
+        problem = sign_in.problem() if sign_in is not None else None
+        if problem is not None:
+            seen.setdefault(problem["account"], problem)
+    return list(seen.values())
+
+
 class SignIn:
     """The sign-in of one mailbox account (``username``) with one app registration."""
 
@@ -45,6 +59,9 @@ class SignIn:
         self.cache_file = cache_file
         self.username = username
         self.scopes = list(settings.scopes or [])
+        # What went wrong last (a renewal that failed, a token a server refused), until the next
+        # sign-in that works: {account, since, what}. No secret in it.
+        self.problem_file = cache_file.with_name(cache_file.name + "-problem")
         self.cache = msal.SerializableTokenCache()
         self._loaded: int | None = None  # the cache file's mtime when it was read
         self._client: msal.PublicClientApplication | None = None
@@ -98,13 +115,34 @@ class SignIn:
             try:
                 result = self.app.acquire_token_silent_with_error(self.scopes, account=account, force_refresh=renew)
             except (ValueError, OSError) as exc:
+                # The sign-in service could not be reached: a passing trouble, not one to report.
                 raise SignInError(f"oauth2: renewing the sign-in of {self.username} failed: {_reason(exc)}") from None
             finally:
                 self._save()
         if not result or "access_token" not in result:
             why = (result or {}).get("error", "no token was kept for this account")
-            raise SignInError(f"oauth2: the sign-in of {self.username} cannot be renewed ({why}); {AGAIN}")
+            raise self.refused(f"oauth2: the sign-in of {self.username} cannot be renewed ({why}); {AGAIN}")
         return str(result["access_token"])
+
+    def refused(self, what: str) -> SignInError:
+        """Record that the sign-in stopped working (for the digest and ``check``); the error to raise."""
+        if self.problem() is None:
+            record = {"account": self.username, "since": datetime.now(UTC).isoformat(timespec="seconds"),
+                      "what": what}
+            write_private(self.problem_file, json.dumps(record).encode())
+        return SignInError(what)
+
+    def worked(self) -> None:
+        """A server took a token: whatever was recorded as wrong is over."""
+        with contextlib.suppress(FileNotFoundError):
+            self.problem_file.unlink()
+
+    def problem(self) -> dict[str, str] | None:
+        try:
+            record = json.loads(self.problem_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None
+        return record if isinstance(record, dict) and record.get("account") == self.username else None
 
     def _account(self) -> dict[str, Any] | None:
         # From the cache itself: knowing who is signed in needs no network.
@@ -139,6 +177,7 @@ class SignIn:
             self._save()
             raise SignInError(f"oauth2: signed in as {who}, not as the mailbox {self.username}; {AGAIN} as {self.username}")
         self._save()
+        self.worked()
         return self.status()
 
     def status(self) -> dict[str, Any]:

@@ -91,10 +91,20 @@ def test_a_revoked_sign_in_is_one_clear_line_and_no_mail_is_lost(signed, oauth_s
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "run `callflow login` again" in err[0] and account.username in err[0]
     assert account.count("INBOX") == 1 and smtp.messages == []
+    # The organisers see it in the digest (whenever it can still be sent) and in check.
+    assert main([*base, "digest", "--print"]) == 0
+    digest = capsys.readouterr().out
+    assert "The mailbox's sign-in stopped working" in digest and f"{account.username}: mailbox" not in digest
+    assert f"{account.username}: oauth2: the sign-in of {account.username} cannot be renewed" in digest
+    assert main([*base, "check"]) == 1
+    assert "oauth2 FAILED: oauth2: the sign-in of" in capsys.readouterr().err
     # Signing in again is all it takes.
     assert login() == 0
     assert main([*base, "run", "--once"]) == 0
     assert len(smtp.wait_for(1)) == 1 and account.count("Processed") == 1
+    capsys.readouterr()
+    assert main([*base, "digest", "--print"]) == 0
+    assert "sign-in stopped working" not in capsys.readouterr().out
 
 
 def test_check_says_when_nobody_is_signed_in(signed, capsys) -> None:

@@ -97,7 +97,13 @@ class ImapIntake:
         try:
             client.oauth2_login(user, self.sign_in.access_token())
         except LoginError:
-            client.oauth2_login(user, self.sign_in.access_token(renew=True))
+            try:
+                client.oauth2_login(user, self.sign_in.access_token(renew=True))
+            except LoginError:
+                s = self.settings
+                raise self.sign_in.refused(
+                    f"{s.host}:{s.port} refused the OAuth2 sign-in of {user}; {AGAIN}") from None
+        self.sign_in.worked()
 
     def _folder(self, name: str) -> None:
         assert self.client is not None

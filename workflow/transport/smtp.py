@@ -203,11 +203,17 @@ class SmtpTransport:
         assert self.sign_in is not None
         user = self.settings.username or ""
         token = await self.loop.run_in_executor(None, self.sign_in.access_token)
+        sign_in = self.sign_in
         try:
             await client.auth_xoauth2(user, token)
         except aiosmtplib.SMTPAuthenticationError:
-            token = await self.loop.run_in_executor(None, lambda: self.sign_in.access_token(renew=True))
-            await client.auth_xoauth2(user, token)
+            token = await self.loop.run_in_executor(None, lambda: sign_in.access_token(renew=True))
+            try:
+                await client.auth_xoauth2(user, token)
+            except aiosmtplib.SMTPAuthenticationError:
+                raise sign_in.refused(
+                    f"{self.settings.host} refused the OAuth2 sign-in of {user}; {AGAIN}") from None
+        sign_in.worked()
 
     def connect(self) -> None:
         """Open a connection (kept for the next sends); raises SmtpSendError with a clear reason."""
