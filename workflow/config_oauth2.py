@@ -5,15 +5,21 @@ Only what the config file says and what its values must mean; signing in is ``oa
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# What a hosted mailbox needs for IMAP and SMTP (msal adds offline_access, openid and profile).
+from .errors import ConfigError
+
+# What a hosted mailbox needs for IMAP and SMTP (msal adds offline_access, openid and profile;
+# for Google, callflow adds openid and email, to know who signed in).
 DEFAULT_SCOPES: dict[str, list[str]] = {
     "microsoft": ["https://outlook.office.com/IMAP.AccessAsUser.All", "https://outlook.office.com/SMTP.Send"],
+    "google": ["https://mail.google.com/"],
 }
+GOOGLE = "https://accounts.google.com"
 
 
 class OAuth2(BaseModel):
@@ -21,25 +27,22 @@ class OAuth2(BaseModel):
 
     model_config = ConfigDict(extra="forbid")  # as every config section: an unknown key is a typo
 
-    provider: Literal["microsoft", "generic"]
+    provider: Literal["microsoft", "google", "generic"]
     client_id: str = Field(min_length=1)
+    # google: the OAuth client's secret, from this environment variable (Google calls an installed
+    # app's secret not confidential; callflow keeps it out of the config all the same).
+    client_secret_env: str | None = None
+    # google: the port on this machine the browser is sent back to after signing in (forward it
+    # over SSH when the browser runs elsewhere).
+    redirect_port: int = Field(default=8765, gt=0, lt=65536)
     # microsoft: your directory (tenant) id or domain; "organizations" lets any work account sign in.
     tenant: str = "organizations"
-    # generic: the OpenID Connect issuer; its /.well-known/openid-configuration names the endpoints.
+    # generic: the OpenID Connect issuer; its /.well-known/openid-configuration names the endpoints
+    # (google: Google's own, unless set).
     authority: str | None = None
     scopes: list[str] | None = None
     # Trust added for the sign-in server's TLS certificate (verification is always on).
     ca_file: Path | None = None
-
-    @field_validator("provider", mode="before")
-    @classmethod
-    def _built(cls, value: object) -> object:
-        if value == "google":
-            raise ValueError(
-                "provider google is not built yet (Google allows the mail scope only through a browser on "
-                "the same machine, not the device code flow); see the README"
-            )
-        return value
 
     @model_validator(mode="after")
     def _complete(self) -> OAuth2:
@@ -48,6 +51,19 @@ class OAuth2(BaseModel):
                 raise ValueError("authority (an https:// OpenID Connect issuer) is required for provider generic")
             if not self.scopes:
                 raise ValueError("scopes are required for provider generic")
+        if self.provider == "google":
+            if not self.client_secret_env:
+                raise ValueError("client_secret_env (the environment variable with the OAuth client's secret) "
+                                 "is required for provider google")
+            self.authority = self.authority or GOOGLE
         if self.scopes is None:
             self.scopes = list(DEFAULT_SCOPES[self.provider])
         return self
+
+    def client_secret(self) -> str | None:
+        if not self.client_secret_env:
+            return None
+        value = os.environ.get(self.client_secret_env)
+        if value is None:
+            raise ConfigError(f"oauth2.client_secret_env: environment variable {self.client_secret_env} is not set")
+        return value

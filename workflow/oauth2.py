@@ -21,11 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import google.auth.exceptions
+import google.auth.jwt
 import msal
 import requests
+from google.auth.transport.requests import Request
+from google.oauth2.credentials import Credentials
+from google_auth_oauthlib.flow import InstalledAppFlow
 
 from .config import Config, Mailbox, OAuth2, Smtp
-from .errors import SignInError
+from .errors import ConfigError, SignInError
 from .private_file import write_private
 
 log = logging.getLogger(__name__)
@@ -101,7 +106,8 @@ class SignIn:
         settings = server.oauth2 or config.oauth2
         if server.auth != "oauth2" or settings is None:
             return None
-        return cls(settings, cache_path(config), server.username or "")
+        kind = GoogleSignIn if settings.provider == "google" else SignIn
+        return kind(settings, cache_path(config), server.username or "")
 
     # -- tokens -------------------------------------------------------------------------------
     def access_token(self, *, renew: bool = False) -> str:
@@ -208,6 +214,122 @@ class SignIn:
         write_private(self.cache_file, self.cache.serialize().encode())
         self.cache.has_state_changed = False
         self._loaded = self.cache_file.stat().st_mtime_ns
+
+
+class GoogleSignIn(SignIn):
+    """Google's sign-in (google-auth-oauthlib's flow for installed apps): Google does not allow the
+    mail scope in its device code flow, so the browser is sent back to a port on this machine
+    (``oauth2.redirect_port``; forwarded over SSH when the browser runs elsewhere). The tokens are
+    kept in the same cache file, under a key of callflow's own."""
+
+    KEY = "callflow_google"
+
+    def _endpoints(self) -> dict[str, str]:
+        url = f"{(self.settings.authority or '').rstrip('/')}/.well-known/openid-configuration"
+        try:
+            found = _http(self.settings.ca_file).get(url)
+            found.raise_for_status()
+            document = found.json()
+            return {"auth_uri": document["authorization_endpoint"], "token_uri": document["token_endpoint"]}
+        except (OSError, ValueError, KeyError) as exc:
+            raise SignInError(f"oauth2: cannot reach the sign-in service: {_reason(exc)}") from None
+
+    def _records(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.cache_file.read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _record(self) -> dict[str, Any] | None:
+        record = self._records().get(self.KEY, {}).get(self.username.lower())
+        return record if isinstance(record, dict) else None
+
+    def _keep(self, record: dict[str, Any]) -> None:
+        data = self._records()
+        data.setdefault(self.KEY, {})[self.username.lower()] = record
+        write_private(self.cache_file, json.dumps(data).encode())
+
+    def _credentials(self, record: dict[str, Any]) -> Credentials:
+        expiry = datetime.fromisoformat(record["expiry"]) if record.get("expiry") else None
+        return Credentials(
+            token=record.get("token"), refresh_token=record.get("refresh_token"), token_uri=record["token_uri"],
+            client_id=self.settings.client_id, client_secret=self._secret(), scopes=record.get("scopes"),
+            expiry=expiry,
+        )
+
+    def _secret(self) -> str | None:
+        try:
+            return self.settings.client_secret()
+        except ConfigError as exc:
+            raise SignInError(str(exc)) from None
+
+    @staticmethod
+    def _as_record(credentials: Any, account: str) -> dict[str, Any]:
+        return {"account": account, "token": credentials.token, "refresh_token": credentials.refresh_token,
+                "token_uri": credentials.token_uri, "scopes": list(credentials.scopes or []),
+                # google-auth keeps expiry as a naive UTC time
+                "expiry": credentials.expiry.isoformat() if credentials.expiry else None}
+
+    def access_token(self, *, renew: bool = False) -> str:
+        with _LOCK:
+            record = self._record()
+            if record is None or not record.get("refresh_token"):
+                raise SignInError(f"oauth2: {self.username} is not signed in; run `callflow login`")
+            credentials = self._credentials(record)
+            if renew or not credentials.valid:
+                try:
+                    credentials.refresh(Request(session=_http(self.settings.ca_file)))
+                except google.auth.exceptions.RefreshError as exc:
+                    why = _reason(exc).split(":")[0]
+                    raise self.refused(
+                        f"oauth2: the sign-in of {self.username} cannot be renewed ({why}); {AGAIN}") from None
+                except (google.auth.exceptions.TransportError, OSError) as exc:
+                    raise SignInError(f"oauth2: renewing the sign-in of {self.username} failed: {_reason(exc)}") from None
+                self._keep(self._as_record(credentials, record["account"]))
+            return str(credentials.token)
+
+    def login(self, show: Callable[[str], None]) -> dict[str, Any]:
+        endpoints = self._endpoints()
+        client = {"installed": {"client_id": self.settings.client_id, "client_secret": self._secret(),
+                                "redirect_uris": ["http://localhost"], **endpoints}}
+        flow = InstalledAppFlow.from_client_config(client, scopes=[*self.scopes, "openid", "email"])
+        if self.settings.ca_file is not None:
+            flow.oauth2session.trust_env = False
+            flow.oauth2session.verify = str(self.settings.ca_file)
+        port = self.settings.redirect_port
+        prompt = (f"Open this address in a browser and sign in as {self.username}:\n{{url}}\n"
+                  f"(If the browser runs on another machine, forward the port first: "
+                  f"ssh -L {port}:localhost:{port} <this server>)")
+        show(f"Signing in with Google: the browser comes back to port {port} of this machine when you are done.")
+        try:
+            credentials = flow.run_local_server(
+                host="localhost", port=port, open_browser=False, authorization_prompt_message=prompt,
+                success_message="callflow is signed in. You can close this page.", timeout_seconds=900,
+            )
+        except Exception as exc:  # the flow's own errors (denied, timed out, a bad answer) have no common base
+            raise SignInError(f"oauth2: the sign-in failed: {_reason(exc)}") from None
+        claims = google.auth.jwt.decode(credentials.id_token, verify=False) if credentials.id_token else {}
+        who = str(claims.get("email") or "")
+        if who.lower() != self.username.lower():
+            raise SignInError(f"oauth2: signed in as {who or 'someone unknown'}, not as the mailbox "
+                              f"{self.username}; {AGAIN} as {self.username}")
+        self._keep(self._as_record(credentials, who))
+        self.worked()
+        return self.status()
+
+    def status(self) -> dict[str, Any]:
+        record = self._record()
+        if record is None:
+            return {"signed_in": False, "account": self.username}
+        expiry = record.get("expiry")
+        return {
+            "signed_in": True,
+            "account": record.get("account") or self.username,
+            "scopes": sorted(record.get("scopes") or self.scopes),
+            "access_token_expires": f"{expiry}+00:00" if expiry else None,
+            "renewable": bool(record.get("refresh_token")),
+        }
 
 
 class _Http(requests.Session):

@@ -14,7 +14,7 @@ import pytest
 from tests.cfg import base_config, write_config
 from workflow import config as config_mod
 from workflow.errors import ConfigError, SignInError
-from workflow.oauth2 import SignIn, cache_path
+from workflow.oauth2 import GoogleSignIn, SignIn, cache_path
 
 IMAP = {"backend": "imap", "host": "outlook.office365.com", "username": "contact@org.example", "auth": "oauth2"}
 SMTP = {"backend": "smtp", "host": "smtp.office365.com", "security": "starttls", "username": "contact@org.example",
@@ -49,6 +49,17 @@ def test_microsoft_gets_the_imap_and_smtp_scopes(tmp_path: Path) -> None:
     assert sign_in.cache_file == cache_path(config) == config.storage.path.with_name("state.json.oauth2")
 
 
+def test_google_signs_in_at_google_with_the_mail_scope(tmp_path: Path) -> None:
+    config = load(tmp_path, mailbox=IMAP, oauth2={"provider": "google", "client_id": "c.apps.googleusercontent.com",
+                                                   "client_secret_env": "CALLFLOW_GOOGLE_SECRET"})
+    assert config.oauth2 is not None
+    assert config.oauth2.authority == "https://accounts.google.com" and config.oauth2.scopes == ["https://mail.google.com/"]
+    sign_in = SignIn.for_server(config, config.mailbox)
+    assert isinstance(sign_in, GoogleSignIn) and sign_in.status() == {"signed_in": False, "account": IMAP["username"]}
+    with pytest.raises(SignInError, match="is not signed in; run `callflow login`"):
+        sign_in.access_token()
+
+
 def test_a_server_may_bring_its_own_app_registration(tmp_path: Path) -> None:
     own = {"provider": "generic", "client_id": "c", "authority": "https://login.example.net/realm",
            "scopes": ["mail"]}
@@ -62,7 +73,8 @@ def test_a_server_may_bring_its_own_app_registration(tmp_path: Path) -> None:
     ({"mailbox": IMAP}, "oauth2: required by mailbox.auth: oauth2"),
     ({"mailbox": {**IMAP, "username": None}, "oauth2": {"provider": "microsoft", "client_id": "c"}},
      "mailbox.username (the mailbox's address) is required for auth: oauth2"),
-    ({"mailbox": IMAP, "oauth2": {"provider": "google", "client_id": "c"}}, "provider google is not built yet"),
+    ({"mailbox": IMAP, "oauth2": {"provider": "google", "client_id": "c"}},
+     "client_secret_env (the environment variable with the OAuth client's secret) is required for provider google"),
     ({"mailbox": IMAP, "oauth2": {"provider": "generic", "client_id": "c", "scopes": ["x"]}},
      "authority (an https:// OpenID Connect issuer) is required"),
     ({"mailbox": IMAP, "oauth2": {"provider": "generic", "client_id": "c", "authority": "https://a.example"}},
