@@ -90,8 +90,11 @@ def oauth_server_session(tls_ca: CertAuthority) -> Iterator[OAuthServer]:
 
 @pytest.fixture
 def oauth_server(oauth_server_session: OAuthServer) -> OAuthServer:
-    """OAuth2/OIDC provider (HTTPS, device flow, refresh, introspection), clean for this test: no tokens,
-    zero counters, default knobs. ``tests.oauth_server.msal_public_client(oauth_server)`` gives an msal app."""
+    """OAuth2/OIDC provider (HTTPS, device flow, authorization code + PKCE with loopback redirect, refresh,
+    introspection), clean for this test: no tokens, zero counters, default knobs.
+    ``tests.oauth_server.msal_public_client(oauth_server)`` gives an msal app,
+    ``installed_app_flow(oauth_server, scopes)`` a google-auth-oauthlib InstalledAppFlow; the test plays the
+    user's browser with ``oauth_server.browse(url, username)``."""
     oauth_server_session.reset()
     return oauth_server_session
 

@@ -3,6 +3,8 @@
 It serves what the ``msal`` library needs for a public client that signs in with the device flow
 (RFC 8628) and keeps its session with refresh tokens, plus token introspection (RFC 7662) for the mail
 servers that accept those tokens (Dovecot's ``oauth2`` passdb, :class:`tests.servers.SmtpServer`).
+It also serves Google-style sign-in for installed apps: the authorization code flow with a loopback
+redirect (RFC 8252) and PKCE S256 (RFC 7636), as ``google_auth_oauthlib.flow.InstalledAppFlow`` does it.
 
 Two listeners, both on 127.0.0.1 and ports picked at run time:
 
@@ -12,8 +14,9 @@ Two listeners, both on 127.0.0.1 and ports picked at run time:
 - plain HTTP: introspection only. Dovecot calls it; a plain loopback URL keeps Dovecot's TLS client
   configuration out of the picture (it is not what is under test).
 
-The test plays the user with :meth:`OAuthServer.approve` / :meth:`OAuthServer.deny` and plays the
-identity provider's administrator with the knobs (token lifetime, :meth:`expire`, :meth:`revoke`, ...).
+The test plays the user with :meth:`OAuthServer.approve` / :meth:`OAuthServer.deny` (device flow) or
+:meth:`OAuthServer.browse` / :meth:`OAuthServer.authorization_response` (authorization code flow: what the
+user's browser does with the authorization URL the app shows) and plays the identity provider's administrator with the knobs (token lifetime, :meth:`expire`, :meth:`revoke`, ...).
 
 msal specifics (read from msal 1.39's source), which decide the URL shapes below:
 
@@ -23,6 +26,18 @@ msal specifics (read from msal 1.39's source), which decide the URL shapes below
   ``device_authorization_endpoint`` for the device flow.
 - msal does not validate the id_token, it only decodes its claims; ``sub`` becomes the account's
   home_account_id (no AAD ``client_info`` here), ``preferred_username`` its username.
+
+google-auth-oauthlib 1.x / requests-oauthlib 2 / google-auth 2 specifics (read from their source):
+
+- ``Flow.fetch_token`` (requests-oauthlib) authenticates the client with HTTP Basic (client_secret_basic,
+  id and secret NOT form-encoded first, contrary to RFC 6749 section 2.3.1) and sends no client_id in the
+  body, while ``google.oauth2.credentials.Credentials.refresh`` sends client_id and client_secret in the
+  body (client_secret_post). The token endpoint accepts both.
+- ``run_local_server`` hands ``fetch_token`` the redirect it received with "http" replaced by "https"
+  (oauthlib refuses a non-https authorization_response unless OAUTHLIB_INSECURE_TRANSPORT is set); the
+  code's redirect_uri check uses the session's ``redirect_uri``, which stays http.
+- oauthlib raises ``Warning("Scope has changed ...")`` when the token answer's ``scope`` differs from the
+  requested scopes, so the answer repeats the requested scope.
 """
 
 from __future__ import annotations
@@ -32,6 +47,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import socket
 import ssl
@@ -42,14 +58,29 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from tests.servers import LOCALHOST, CertAuthority
 
+if TYPE_CHECKING:
+    import requests
+
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 REFRESH_TOKEN_GRANT = "refresh_token"
+AUTHORIZATION_CODE_GRANT = "authorization_code"
+
+# The "browser" of browse() tells the authorization endpoint who is signed in with these cookies, as a real
+# browser carries the provider's session cookie. A request without them gets the sign-in page.
+USER_COOKIE = "callflow_test_user"
+CONSENT_COOKIE = "callflow_test_consent"
+
+_LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# RFC 7636 section 4.1: 43-128 characters from the unreserved set; an S256 challenge is 43 base64url chars.
+_CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+_S256_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 # RFC 8628 section 6.1: user codes from a small unambiguous alphabet (no vowels, no 0/O/1/I look-alikes).
 _USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
@@ -78,12 +109,27 @@ class _DeviceFlow:
 
 
 @dataclass
+class _AuthorizationCode:
+    username: str
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    expires_at: float
+    offline: bool  # a refresh token only for access_type=offline or scope offline_access, as Google does
+    nonce: str | None
+    grant: str  # tags every token issued from this code (and its refreshes), for revocation on replay
+    used: bool = False
+
+
+@dataclass
 class _AccessToken:
     username: str
     client_id: str
     scope: str
     expires_at: float
     revoked: bool = False
+    grant: str = ""
 
 
 @dataclass
@@ -92,12 +138,14 @@ class _RefreshToken:
     client_id: str
     scope: str
     revoked: bool = False
+    grant: str = ""
 
 
 @dataclass
 class _State:
     flows: dict[str, _DeviceFlow] = field(default_factory=dict)  # by device_code
     user_codes: dict[str, str] = field(default_factory=dict)  # user_code -> device_code
+    codes: dict[str, _AuthorizationCode] = field(default_factory=dict)
     access: dict[str, _AccessToken] = field(default_factory=dict)
     refresh: dict[str, _RefreshToken] = field(default_factory=dict)
 
@@ -123,13 +171,17 @@ class OAuthServer:
     - ``interval``: the device-flow polling interval announced to clients (msal sleeps that many whole
       seconds between polls; 0 makes it poll in a tight loop, so keep >= 1).
     - ``device_code_lifetime``: seconds until an unapproved device code answers expired_token.
-    - ``auto_approve``: a username; every new device flow is approved as that user at once.
+    - ``auto_approve``: a username; every new device flow is approved as that user at once, and the
+      authorization endpoint signs a browser without the user cookie in as that user.
+    - ``client_secret``: None (default) accepts any secret or none (a public client); a string makes the
+      token endpoint require it for every grant, by HTTP Basic or in the form (401 invalid_client otherwise).
+    - ``authorization_code_lifetime``: seconds an authorization code stays redeemable (default 60).
     - ``fail_next``: list of ``(http_status, json_body)``; each token-endpoint request pops the first one
       and answers with it (e.g. ``(503, {"error": "temporarily_unavailable"})``). Beware: msal caches a
       429/5xx answer for 60 s and a 400 answer to an identical request for 60 s (ThrottledHttpClient).
 
     Counters: ``token_requests`` (Counter by grant_type, failed ones included), ``device_authorizations``,
-    ``introspections``. Thread-safe: the HTTP handlers and the test share one lock.
+    ``authorization_requests`` (GETs of the authorization endpoint), ``introspections``. Thread-safe: the HTTP handlers and the test share one lock.
     """
 
     def __init__(
@@ -185,9 +237,12 @@ class OAuthServer:
             (self.client_id, self.access_token_lifetime, self.rotate_refresh_tokens, self.interval,
              self.device_code_lifetime) = self._defaults
             self.auto_approve: str | None = None
+            self.client_secret: str | None = None
+            self.authorization_code_lifetime = 60.0
             self.fail_next: list[tuple[int, dict[str, Any]]] = []
             self.token_requests: Counter[str] = Counter()
             self.device_authorizations = 0
+            self.authorization_requests = 0
             self.introspections = 0
             self._state = _State()
 
@@ -210,11 +265,12 @@ class OAuthServer:
             "token_endpoint": self.token_endpoint,
             "device_authorization_endpoint": self.device_authorization_endpoint,
             "introspection_endpoint": self.introspection_url,
-            "grant_types_supported": [DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT],
+            "grant_types_supported": [AUTHORIZATION_CODE_GRANT, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT],
             "response_types_supported": ["code"],
+            "code_challenge_methods_supported": ["S256"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["HS256"],
-            "token_endpoint_auth_methods_supported": ["none"],
+            "token_endpoint_auth_methods_supported": ["none", "client_secret_basic", "client_secret_post"],
             "scopes_supported": ["openid", "profile", "email", "offline_access"],
             "claims_supported": ["iss", "sub", "aud", "exp", "iat", "preferred_username", "email", "name"],
         }
@@ -252,6 +308,44 @@ class OAuthServer:
             code = pending()
             assert code is not None
             return code
+
+    def authorization_response(self, authorization_url: str, username: str, *, consent: bool = True) -> str:
+        """The user opens ``authorization_url`` in a browser signed in as ``username`` and consents (or
+        declines, ``consent=False``); return the redirect address the provider sends the browser to,
+        without following it: ``<redirect_uri>?code=...&state=...`` (``?error=access_denied&state=...``
+        when declined). For "paste the address from your browser here" flows.
+
+        The authorization request is fetched over HTTPS verified against the test CA, as a browser would.
+        A request the provider cannot send back to the app (unknown client, redirect_uri not a loopback
+        URL) raises :class:`OAuthError`; other faults come back as ``?error=...`` redirects, as in RFC 6749
+        section 4.1.2.1.
+        """
+        if not authorization_url.startswith(self.authorization_endpoint + "?"):
+            raise ValueError(f"not an authorization URL of this server: {authorization_url!r}")
+        cookies = {USER_COOKIE: quote(username, safe="")}
+        if not consent:
+            cookies[CONSENT_COOKIE] = "deny"
+        with _client_session(self.ca_file) as browser:
+            answer = browser.get(authorization_url, cookies=cookies, allow_redirects=False, timeout=10)
+        if answer.status_code != 302:
+            body = answer.json()
+            raise OAuthError(body["error"], body.get("error_description", ""), answer.status_code)
+        return answer.headers["Location"]
+
+    def browse(self, authorization_url: str, username: str, *, consent: bool = True) -> requests.Response:
+        """What the user's browser does: open ``authorization_url`` signed in as ``username``, consent (or
+        not), and follow the provider's redirect to the app's loopback address (plain http on localhost),
+        so an app waiting there (``InstalledAppFlow.run_local_server``) gets its code. Returns the loopback
+        server's answer (run_local_server's "you may close this window" page)."""
+        location = self.authorization_response(authorization_url, username, consent=consent)
+        with _client_session(None) as browser:
+            return browser.get(location, allow_redirects=False, timeout=10)
+
+    def authorization_url_in(self, text: str) -> str | None:
+        """The first authorization URL of this server in ``text`` (e.g. what an app printed for the user),
+        or None."""
+        match = re.search(re.escape(self.authorization_endpoint) + r"\?\S+", text)
+        return match.group(0) if match else None
 
     # -- the test acting as the administrator -------------------------------------------------------
 
@@ -334,6 +428,74 @@ class OAuthServer:
         if self.client_id is not None and client_id != self.client_id:
             raise OAuthError("invalid_client", f"unknown client {client_id!r}", status=401)
 
+    def _authenticate_client(self, form: dict[str, str], authorization: str) -> str:
+        """The token request's client_id, from HTTP Basic (requests-oauthlib's fetch_token) or the form
+        (msal, google-auth's refresh); checks ``client_secret`` when the test set one."""
+        client_id, secret = form.get("client_id", ""), form.get("client_secret")
+        if authorization.startswith("Basic "):
+            try:
+                basic_id, _, basic_secret = base64.b64decode(authorization[6:], validate=True).decode().partition(":")
+            except ValueError as e:
+                raise OAuthError("invalid_client", "malformed Basic credentials", status=401) from e
+            # requests-oauthlib does not form-encode them (RFC 6749 2.3.1 says to); undo it if a client did.
+            basic_id, basic_secret = unquote(basic_id), unquote(basic_secret)
+            if client_id and client_id != basic_id:
+                raise OAuthError("invalid_request", "client_id in the body and in Basic differ")
+            client_id, secret = basic_id, basic_secret
+        self._check_client(client_id)
+        if self.client_secret is not None and not (
+                secret is not None and hmac.compare_digest(secret.encode(), self.client_secret.encode())):
+            raise OAuthError("invalid_client", "client authentication failed", status=401)
+        return client_id
+
+    def _authorize(self, query: dict[str, str], cookies: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+        """The authorization endpoint: (status, headers, body). Errors that cannot go back to the app (bad
+        client, bad redirect_uri) answer 400 with a JSON error body for the browser; the rest redirect."""
+        with self._cond:
+            self.authorization_requests += 1
+            client_id = query.get("client_id", "")
+            self._check_client(client_id)
+            redirect_uri = query.get("redirect_uri", "")
+            if not _is_loopback_redirect(redirect_uri):
+                raise OAuthError("invalid_request", f"redirect_uri {redirect_uri!r} is not http://localhost:PORT/"
+                                 " or http://127.0.0.1:PORT/")
+            state = query.get("state", "")
+
+            def back(**params: str) -> tuple[int, dict[str, str], bytes]:
+                location = f"{redirect_uri}?{urlencode({**params, 'state': state})}"
+                return 302, {"Location": location, "Cache-Control": "no-store"}, b""
+
+            scope = " ".join(query.get("scope", "").split())
+            if query.get("response_type") != "code":
+                return back(error="unsupported_response_type", error_description="only response_type=code")
+            if not state:
+                # Not required by RFC 6749, but an installed app without state is open to login CSRF, and
+                # InstalledAppFlow always sends one: a product that drops it should notice in tests.
+                return back(error="invalid_request", error_description="state is missing")
+            if not scope:
+                return back(error="invalid_scope", error_description="scope is missing")
+            if query.get("code_challenge_method") != "S256":
+                # A missing method means "plain" (RFC 7636 4.3), which lets a stolen code be redeemed.
+                return back(error="invalid_request", error_description="PKCE with code_challenge_method=S256 "
+                            "is required")
+            if not _S256_CHALLENGE.fullmatch(query.get("code_challenge", "")):
+                return back(error="invalid_request", error_description="code_challenge is not an S256 value")
+
+            username = unquote(cookies[USER_COOKIE]) if USER_COOKIE in cookies else self.auto_approve
+            if username is None:
+                page = b"<html><body><h1>Sign in</h1><p>(test provider: no user signed in)</p></body></html>"
+                return 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, page
+            if cookies.get(CONSENT_COOKIE) == "deny":
+                return back(error="access_denied", error_description="the user declined")
+            code = secrets.token_urlsafe(32)
+            self._state.codes[code] = _AuthorizationCode(
+                username=username, client_id=client_id, redirect_uri=redirect_uri, scope=scope,
+                code_challenge=query["code_challenge"], expires_at=time.time() + self.authorization_code_lifetime,
+                offline=query.get("access_type") == "offline" or "offline_access" in scope.split(),
+                nonce=query.get("nonce"), grant=secrets.token_hex(8),
+            )
+            return back(code=code)
+
     def _device_authorization(self, form: dict[str, str]) -> dict[str, Any]:
         client_id = form.get("client_id", "")
         with self._cond:
@@ -359,13 +521,16 @@ class OAuthServer:
                 "message": f"To sign in, open {self.verification_uri} and enter the code {user_code}.",
             }
 
-    def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    def _token(self, form: dict[str, str], authorization: str = "") -> tuple[int, dict[str, Any]]:
         grant_type = form.get("grant_type", "")
         with self._cond:
             self.token_requests[grant_type] += 1
             if self.fail_next:
                 return self.fail_next.pop(0)
-            self._check_client(form.get("client_id", ""))
+            # The grants below compare form["client_id"] with the one their code or token was issued to.
+            form = {**form, "client_id": self._authenticate_client(form, authorization)}
+            if grant_type == AUTHORIZATION_CODE_GRANT:
+                return 200, self._redeem_authorization_code(form)
             if grant_type == DEVICE_CODE_GRANT:
                 return 200, self._redeem_device_code(form)
             if grant_type == REFRESH_TOKEN_GRANT:
@@ -385,6 +550,30 @@ class OAuthServer:
         flow.used = True
         return self._issue(flow.username, flow.client_id, flow.scope, refresh_token=None)
 
+    def _redeem_authorization_code(self, form: dict[str, str]) -> dict[str, Any]:
+        code = self._state.codes.get(form.get("code", ""))
+        if code is None or code.client_id != form["client_id"]:
+            raise OAuthError("invalid_grant", "unknown authorization code")
+        if code.used:
+            # RFC 6749 4.1.2: a replayed code means it leaked; revoke what it bought (and its refreshes).
+            for token in (*self._state.access.values(), *self._state.refresh.values()):
+                if token.grant == code.grant:
+                    token.revoked = True
+            raise OAuthError("invalid_grant", "the authorization code was already used")
+        # A failed attempt burns the code too: a real provider gives an attacker one guess, not many.
+        code.used = True
+        if code.expires_at <= time.time():
+            raise OAuthError("invalid_grant", "the authorization code expired")
+        if form.get("redirect_uri") != code.redirect_uri:
+            raise OAuthError("invalid_grant", "redirect_uri differs from the authorization request's")
+        verifier = form.get("code_verifier", "")
+        if not _CODE_VERIFIER.fullmatch(verifier):
+            raise OAuthError("invalid_grant", "code_verifier is missing or malformed")
+        if not hmac.compare_digest(_b64url(hashlib.sha256(verifier.encode()).digest()), code.code_challenge):
+            raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge")
+        return self._issue(code.username, code.client_id, code.scope, refresh_token=None, offline=code.offline,
+                           nonce=code.nonce, grant=code.grant)
+
     def _redeem_refresh_token(self, form: dict[str, str]) -> dict[str, Any]:
         token = form.get("refresh_token", "")
         rt = self._state.refresh.get(token)
@@ -396,32 +585,39 @@ class OAuthServer:
             raise OAuthError("invalid_scope", f"scope {' '.join(wanted)!r} exceeds the grant {rt.scope!r}")
         if self.rotate_refresh_tokens:
             rt.revoked = True
-            return self._issue(rt.username, rt.client_id, " ".join(wanted), refresh_token=None, grant_scope=rt.scope)
-        return self._issue(rt.username, rt.client_id, " ".join(wanted), refresh_token=token, grant_scope=rt.scope)
+            return self._issue(rt.username, rt.client_id, " ".join(wanted), refresh_token=None, grant_scope=rt.scope,
+                               grant=rt.grant)
+        return self._issue(rt.username, rt.client_id, " ".join(wanted), refresh_token=token, grant_scope=rt.scope,
+                           grant=rt.grant)
 
     def _issue(self, username: str, client_id: str, scope: str, *, refresh_token: str | None,
-               grant_scope: str | None = None) -> dict[str, Any]:
+               grant_scope: str | None = None, offline: bool = True, nonce: str | None = None, grant: str = ""
+               ) -> dict[str, Any]:
         now = time.time()
         access_token = secrets.token_urlsafe(32)
-        self._state.access[access_token] = _AccessToken(username, client_id, scope, now + self.access_token_lifetime)
-        if refresh_token is None:
+        self._state.access[access_token] = _AccessToken(username, client_id, scope, now + self.access_token_lifetime,
+                                                        grant=grant)
+        if refresh_token is None and offline:
             refresh_token = secrets.token_urlsafe(48)
-            self._state.refresh[refresh_token] = _RefreshToken(username, client_id, grant_scope or scope)
-        return {
+            self._state.refresh[refresh_token] = _RefreshToken(username, client_id, grant_scope or scope, grant=grant)
+        answer = {
             "access_token": access_token,
             "token_type": "Bearer",
             # An int as RFC 6749 wants; at least 1 so that a sub-second lifetime is not read as "none".
             "expires_in": max(1, int(self.access_token_lifetime)),
             "refresh_token": refresh_token,
             "scope": scope,
-            "id_token": self._id_token(username, client_id, now),
+            "id_token": self._id_token(username, client_id, now, nonce),
         }
+        if refresh_token is None:
+            del answer["refresh_token"]
+        return answer
 
     def _sub(self, username: str) -> str:
         # Stable per user and server, like a real provider's subject identifier.
         return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.issuer}#{username}"))
 
-    def _id_token(self, username: str, client_id: str, now: float) -> str:
+    def _id_token(self, username: str, client_id: str, now: float, nonce: str | None = None) -> str:
         header = {"alg": "HS256", "typ": "JWT"}
         claims = {
             "iss": self.issuer,
@@ -433,8 +629,11 @@ class OAuthServer:
             "exp": int(now + 3600),
             "preferred_username": username,
             "email": username,
+            "email_verified": True,
             "name": username,
         }
+        if nonce is not None:
+            claims["nonce"] = nonce  # OIDC core 3.1.2.1: echoed so the client can tie the token to its request
         signing_input = f"{_b64url(json.dumps(header).encode())}.{_b64url(json.dumps(claims).encode())}"
         signature = hmac.new(self.id_token_key, signing_input.encode(), hashlib.sha256).digest()
         return f"{signing_input}.{_b64url(signature)}"
@@ -443,6 +642,30 @@ class OAuthServer:
         with self._cond:
             self.introspections += 1
         return self.introspect(token)
+
+
+def _is_loopback_redirect(uri: str) -> bool:
+    """RFC 8252 section 7.3: http on a loopback host, any port, path "/" (or none); nothing else."""
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return False
+    host = parts.netloc.rsplit(":", 1)[0] if not parts.netloc.endswith("]") else parts.netloc
+    return (parts.scheme == "http" and host in _LOOPBACK_HOSTS and parts.path in ("", "/")
+            and not parts.query and not parts.fragment and "@" not in parts.netloc)
+
+
+def _client_session(ca_file: str | None) -> requests.Session:
+    """A requests session like a browser's: verifies TLS against ``ca_file`` only, whatever
+    REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE say, and ignores proxy variables (trust_env off: loopback only)."""
+    import requests  # imported here so that tests not about OAuth do not need requests installed
+
+    session = requests.Session()
+    session.trust_env = False
+    if ca_file is not None:
+        session.verify = ca_file
+    return session
 
 
 # ---------------------------------------------------------------------------------------------- HTTP side
@@ -545,6 +768,21 @@ class _Handler(BaseHTTPRequestHandler):
         plain = self.server.tls is None
         if route == "/.well-known/openid-configuration" and not plain:
             self._send_json(200, self._oauth.discovery())
+        elif route == "/oauth2/authorize" and not plain:
+            query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query, keep_blank_values=True).items()}
+            cookies = {name: morsel.value for name, morsel in SimpleCookie(self.headers.get("Cookie", "")).items()}
+            try:
+                status, headers, body = self._oauth._authorize(query, cookies)
+            except OAuthError as e:
+                # Not redirected (RFC 6749 4.1.2.1): the browser shows the error; JSON so tests can read it.
+                self._send_json(e.status, {"error": e.code, "error_description": e.description})
+                return
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif route == "/oauth2/introspect":
             # Dovecot's introspection_mode = get appends the token to the URL; accepted for completeness.
             query = parse_qs(urlsplit(self.path).query)
@@ -569,7 +807,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif route == "/oauth2/devicecode":
                 self._send_json(200, self._oauth._device_authorization(form))
             elif route == "/oauth2/token":
-                status, body = self._oauth._token(form)
+                status, body = self._oauth._token(form, self.headers.get("Authorization", ""))
                 self._send_json(status, body)
             else:
                 self._send_json(404, {"error": "not_found", "error_description": self.path})
@@ -594,3 +832,36 @@ def msal_public_client(server: OAuthServer, client_id: str = "callflow-test-clie
     session.trust_env = False
     session.verify = server.ca_file
     return msal.PublicClientApplication(client_id, oidc_authority=server.authority, http_client=session, **kwargs)
+
+
+def google_client_config(server: OAuthServer, client_id: str = "callflow-test-client", client_secret: str = ""
+                         ) -> dict[str, Any]:
+    """A Google "installed app" client secrets document for ``server`` (what ``client_secret.json`` holds).
+
+    ``client_secret`` must be present even for a public client: ``Flow.fetch_token`` reads
+    ``client_config["client_secret"]`` (KeyError otherwise) and google Credentials.refresh refuses None.
+    """
+    return {"installed": {
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "auth_uri": server.authorization_endpoint,
+        "token_uri": server.token_endpoint,
+        "redirect_uris": ["http://localhost", "http://127.0.0.1"],
+    }}
+
+
+def installed_app_flow(server: OAuthServer, scopes: list[str], client_id: str = "callflow-test-client",
+                       client_secret: str = "") -> Any:
+    """A ``google_auth_oauthlib.flow.InstalledAppFlow`` for ``server`` that verifies TLS against the test CA.
+
+    Same pitfall as :func:`msal_public_client`: the flow's ``oauth2session`` is a ``requests.Session``, and
+    with ``trust_env`` on, REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE replace a session-level ``verify``. So
+    ``trust_env = False`` and ``verify = ca_file`` on it. Refreshing the resulting credentials needs the same
+    care: ``creds.refresh(google.auth.transport.requests.Request(session))`` with such a session.
+    """
+    from google_auth_oauthlib.flow import InstalledAppFlow  # only the Google sign-in tests need it
+
+    flow = InstalledAppFlow.from_client_config(google_client_config(server, client_id, client_secret), scopes)
+    flow.oauth2session.trust_env = False
+    flow.oauth2session.verify = server.ca_file
+    return flow

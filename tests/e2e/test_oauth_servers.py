@@ -1,24 +1,43 @@
 """The OAuth2 test infrastructure works against itself: msal's device flow and refresh against the test
-provider over verified HTTPS, and XOAUTH2/OAUTHBEARER sign-in at the real Dovecot and aiosmtpd servers,
-which ask the provider's introspection endpoint about each token."""
+provider over verified HTTPS, google-auth-oauthlib's InstalledAppFlow (authorization code, loopback
+redirect, PKCE) and google-auth's refresh, and XOAUTH2/OAUTHBEARER sign-in at the real Dovecot and aiosmtpd
+servers, which ask the provider's introspection endpoint about each token."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import json
+import socket
 import threading
 import time
 from email.message import EmailMessage
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import aiosmtplib
 import certifi
+import google.auth.exceptions
+import google.auth.transport.requests
+import google.oauth2.credentials
 import imapclient
 import msal
+import oauthlib.oauth2
 import pytest
 import requests
+from google_auth_oauthlib.flow import InstalledAppFlow
 from imapclient.exceptions import LoginError
 
-from tests.oauth_server import DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT, OAuthServer, msal_public_client
+from tests.oauth_server import (
+    AUTHORIZATION_CODE_GRANT,
+    DEVICE_CODE_GRANT,
+    REFRESH_TOKEN_GRANT,
+    OAuthError,
+    OAuthServer,
+    google_client_config,
+    installed_app_flow,
+    msal_public_client,
+)
 from tests.servers import DovecotServer, ImapAccount, SmtpServer
 
 SCOPES = ["https://mail.example/imap"]
@@ -237,6 +256,256 @@ def test_introspection_endpoints(oauth_server: OAuthServer) -> None:
         assert session.post(oauth_server.introspection_url, data={"token": token}, timeout=10).json() == {
             "active": False}
     assert oauth_server.introspections == 3
+
+
+# ------------------------------------------------------------- authorization code flow (Google installed app)
+
+GOOGLE_SCOPES = ["https://mail.google.com/", "openid", "email"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _id_token_claims(id_token: str) -> dict[str, Any]:
+    payload = id_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def _local_server_login(server: OAuthServer, flow: InstalledAppFlow, username: str,
+                        capsys: pytest.CaptureFixture[str]) -> google.oauth2.credentials.Credentials:
+    """run_local_server as an app runs it (thread, printed URL, no browser), the test being the browser."""
+    port = _free_port()
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            outcome.append(flow.run_local_server(port=port, open_browser=False, timeout_seconds=30))
+        except BaseException as e:  # handed to the test thread, which re-raises it
+            outcome.append(e)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    printed = ""
+    deadline = time.monotonic() + 10
+    # The app prints the URL for the user; the loopback listener is already bound by then.
+    while (url := server.authorization_url_in(printed)) is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+        printed += capsys.readouterr().out
+    assert url is not None, f"no authorization URL printed: {printed!r}"
+    assert parse_qs(urlsplit(url).query)["redirect_uri"] == [f"http://localhost:{port}/"]
+    page = server.browse(url, username)
+    assert page.status_code == 200 and "flow has completed" in page.text
+    thread.join(30)
+    assert not thread.is_alive()
+    [result] = outcome
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def _pasted_redirect_flow(server: OAuthServer, username: str, **kwargs: Any) -> tuple[InstalledAppFlow, str]:
+    """authorization_url() for a loopback redirect nobody listens on; returns the flow and the address the
+    user's browser ended up at (to be pasted into the app)."""
+    flow = installed_app_flow(server, GOOGLE_SCOPES, **kwargs)
+    flow.redirect_uri = f"http://127.0.0.1:{_free_port()}/"
+    url, _state = flow.authorization_url()
+    return flow, server.authorization_response(url, username)
+
+
+def _as_https(redirect: str) -> str:
+    # oauthlib refuses a non-https authorization_response (InsecureTransportError); run_local_server does
+    # this same replacement. The token request's redirect_uri stays the session's http one.
+    return redirect.replace("http://", "https://", 1)
+
+
+def test_installed_app_flow_run_local_server_then_refresh(oauth_server: OAuthServer,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+    creds = _local_server_login(oauth_server, flow, "alice@example.org", capsys)
+
+    assert oauth_server.token_requests == {AUTHORIZATION_CODE_GRANT: 1}
+    assert oauth_server.authorization_requests == 1
+    assert creds.valid and creds.refresh_token  # access_type=offline: a refresh token
+    assert creds.granted_scopes == GOOGLE_SCOPES
+    assert oauth_server.introspect(creds.token)["username"] == "alice@example.org"
+    claims = _id_token_claims(creds.id_token)
+    assert (claims["email"], claims["preferred_username"], claims["aud"]) == (
+        "alice@example.org", "alice@example.org", "callflow-test-client")
+
+    # google-auth's refresh, over a session that trusts the test CA only (same REQUESTS_CA_BUNDLE pitfall).
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = oauth_server.ca_file
+    old_token, old_refresh = creds.token, creds.refresh_token
+    creds.refresh(google.auth.transport.requests.Request(session))
+    assert creds.token != old_token and creds.refresh_token != old_refresh  # rotated by default
+    assert oauth_server.token_requests[REFRESH_TOKEN_GRANT] == 1
+    assert oauth_server.introspect(creds.token)["username"] == "alice@example.org"
+
+    oauth_server.revoke("alice@example.org")
+    with pytest.raises(google.auth.exceptions.RefreshError, match="invalid_grant"):
+        creds.refresh(google.auth.transport.requests.Request(session))
+
+
+def test_installed_app_flow_pasted_redirect_with_client_secret(oauth_server: OAuthServer) -> None:
+    oauth_server.client_secret = "s3cret"
+    flow, redirect = _pasted_redirect_flow(oauth_server, "bob@example.org", client_secret="s3cret")
+    assert redirect.startswith(flow.redirect_uri + "?")
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InsecureTransportError):
+        flow.fetch_token(authorization_response=redirect)  # http as pasted: oauthlib's refusal, not ours
+    token = flow.fetch_token(authorization_response=_as_https(redirect))
+    assert oauth_server.introspect(token["access_token"])["username"] == "bob@example.org"
+    assert token["scope"] == GOOGLE_SCOPES and token["expires_in"] == 3600
+
+    # Credentials.refresh sends the secret in the form (fetch_token used HTTP Basic): both are checked.
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = oauth_server.ca_file
+    flow.credentials.refresh(google.auth.transport.requests.Request(session))
+    assert oauth_server.token_requests == {AUTHORIZATION_CODE_GRANT: 1, REFRESH_TOKEN_GRANT: 1}
+
+    flow, redirect = _pasted_redirect_flow(oauth_server, "bob@example.org", client_secret="wrong")
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InvalidClientError):
+        flow.fetch_token(authorization_response=_as_https(redirect))
+    bad = google.oauth2.credentials.Credentials(
+        None, refresh_token=oauth_server.refresh_tokens("bob@example.org")[0], token_uri=oauth_server.token_endpoint,
+        client_id="callflow-test-client", client_secret="wrong")
+    with pytest.raises(google.auth.exceptions.RefreshError, match="invalid_client"):
+        bad.refresh(google.auth.transport.requests.Request(session))
+
+
+def test_online_access_gets_no_refresh_token_and_nonce_is_echoed(oauth_server: OAuthServer) -> None:
+    # Like Google: a refresh token only with access_type=offline (InstalledAppFlow's default) or offline_access.
+    flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+    flow.redirect_uri = f"http://127.0.0.1:{_free_port()}/"
+    url, _ = flow.authorization_url(access_type="online", nonce="n-0S6_WzA2Mj")
+    token = flow.fetch_token(authorization_response=_as_https(oauth_server.authorization_response(url, "gus")))
+    assert "refresh_token" not in token and oauth_server.refresh_tokens("gus") == []
+    assert _id_token_claims(token["id_token"])["nonce"] == "n-0S6_WzA2Mj"
+
+
+def test_authorization_code_refusals(oauth_server: OAuthServer) -> None:
+    # A wrong PKCE verifier is refused, and the attempt burns the code: the right verifier comes too late.
+    flow, redirect = _pasted_redirect_flow(oauth_server, "carol")
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InvalidGrantError, match="code_verifier"):
+        flow.fetch_token(authorization_response=_as_https(redirect), code_verifier="x" * 64)
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InvalidGrantError, match="already used"):
+        flow.fetch_token(authorization_response=_as_https(redirect))
+
+    # A redirect_uri other than the authorization request's.
+    flow, redirect = _pasted_redirect_flow(oauth_server, "carol")
+    flow.redirect_uri = f"http://127.0.0.1:{_free_port()}/"
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InvalidGrantError, match="redirect_uri"):
+        flow.fetch_token(authorization_response=_as_https(redirect))
+
+    # A replayed code is refused and revokes what it bought (RFC 6749 4.1.2), refreshes included.
+    flow, redirect = _pasted_redirect_flow(oauth_server, "carol")
+    first = flow.fetch_token(authorization_response=_as_https(redirect))
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InvalidGrantError, match="already used"):
+        flow.fetch_token(authorization_response=_as_https(redirect))
+    assert oauth_server.introspect(first["access_token"]) == {"active": False}
+    assert oauth_server.refresh_tokens("carol") == []
+
+    # Codes are short-lived.
+    oauth_server.authorization_code_lifetime = 0.2
+    flow, redirect = _pasted_redirect_flow(oauth_server, "carol")
+    time.sleep(0.3)
+    with pytest.raises(oauthlib.oauth2.rfc6749.errors.InvalidGrantError, match="expired"):
+        flow.fetch_token(authorization_response=_as_https(redirect))
+    assert oauth_server.token_requests == {AUTHORIZATION_CODE_GRANT: 6}
+
+
+def test_authorization_endpoint_refusals(oauth_server: OAuthServer) -> None:
+    def redirect_error(flow: InstalledAppFlow, **kwargs: Any) -> dict[str, list[str]]:
+        url, state = flow.authorization_url(**kwargs)
+        query = parse_qs(urlsplit(oauth_server.authorization_response(url, "dan")).query)
+        assert query["state"] == [state]
+        return query
+
+    # Not a loopback redirect: the provider must not send the code there, so the browser shows the error.
+    for bad in ("https://localhost:8080/", "http://evil.example:8080/", "http://localhost:8080/cb",
+                "http://localhost@evil.example/", "urn:ietf:wg:oauth:2.0:oob"):
+        flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+        flow.redirect_uri = bad
+        with pytest.raises(OAuthError, match="redirect_uri") as refused:
+            oauth_server.authorization_response(flow.authorization_url()[0], "dan")
+        assert refused.value.status == 400
+    # Without a trailing slash is still a loopback redirect (run_local_server(redirect_uri_trailing_slash=False)).
+    flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+    flow.redirect_uri = "http://localhost:8080"
+    assert "code" in redirect_error(flow)
+
+    # PKCE S256 is required; the other faults go back to the app.
+    flow = InstalledAppFlow.from_client_config(google_client_config(oauth_server), GOOGLE_SCOPES,
+                                               autogenerate_code_verifier=False)
+    flow.redirect_uri = "http://127.0.0.1:8080/"
+    assert redirect_error(flow)["error"] == ["invalid_request"]
+    flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+    flow.redirect_uri = "http://127.0.0.1:8080/"
+    assert redirect_error(flow, code_challenge_method="plain")["error"] == ["invalid_request"]
+    implicit = flow.authorization_url()[0].replace("response_type=code", "response_type=token")
+    assert parse_qs(urlsplit(oauth_server.authorization_response(implicit, "dan")).query)["error"] == [
+        "unsupported_response_type"]
+
+    # The user declines.
+    url, state = flow.authorization_url()
+    assert parse_qs(urlsplit(oauth_server.authorization_response(url, "dan", consent=False)).query) == {
+        "error": ["access_denied"], "error_description": ["the user declined"], "state": [state]}
+
+    # An unknown client when the provider knows its client.
+    oauth_server.client_id = "the-registered-app"
+    with pytest.raises(OAuthError, match="invalid_client"):
+        oauth_server.authorization_response(flow.authorization_url()[0], "dan")
+    assert oauth_server.token_requests == {}
+
+
+def test_authorization_endpoint_without_a_signed_in_user(oauth_server: OAuthServer) -> None:
+    flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+    flow.redirect_uri = "http://127.0.0.1:8080/"
+    url, _ = flow.authorization_url()
+    with requests.Session() as anonymous:
+        anonymous.trust_env = False
+        anonymous.verify = oauth_server.ca_file
+        page = anonymous.get(url, allow_redirects=False, timeout=10)
+        assert page.status_code == 200 and "Sign in" in page.text  # a login page, no code
+        oauth_server.auto_approve = "erin"
+        redirected = anonymous.get(url, allow_redirects=False, timeout=10)
+    assert redirected.status_code == 302
+    token = flow.fetch_token(authorization_response=_as_https(redirected.headers["Location"]))
+    assert oauth_server.introspect(token["access_token"])["username"] == "erin"
+
+
+def test_installed_app_flow_verifies_tls_against_the_test_ca_only(oauth_server: OAuthServer,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The flow's oauth2session.verify alone is overridden by REQUESTS_CA_BUNDLE (set on this project's
+    # machines); installed_app_flow() turns trust_env off for that reason.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
+    flow, redirect = _pasted_redirect_flow(oauth_server, "fay")
+    flow.oauth2session.trust_env = True
+    with pytest.raises(requests.exceptions.SSLError, match="CERTIFICATE_VERIFY_FAILED"):
+        flow.fetch_token(authorization_response=_as_https(redirect))
+    flow, redirect = _pasted_redirect_flow(oauth_server, "fay")
+    assert "access_token" in flow.fetch_token(authorization_response=_as_https(redirect))
+
+
+def test_dovecot_accepts_installed_app_flow_token(oauth_server: OAuthServer, oauth_imap_account: ImapAccount,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    oauth_server.access_token_lifetime = 1
+    flow = installed_app_flow(oauth_server, GOOGLE_SCOPES)
+    creds = _local_server_login(oauth_server, flow, oauth_imap_account.username, capsys)
+    with _imap_oauth_login(oauth_imap_account, creds.token) as client:
+        assert client.select_folder("INBOX")[b"EXISTS"] == 0
+    # Expired, refused; google-auth's refresh gives a token Dovecot takes again.
+    time.sleep(1.1)
+    _assert_imap_refuses(oauth_imap_account, creds.token)
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = oauth_server.ca_file
+    creds.refresh(google.auth.transport.requests.Request(session))
+    _imap_oauth_login(oauth_imap_account, creds.token).logout()
 
 
 # -------------------------------------------------------------------------------------------------- IMAP
