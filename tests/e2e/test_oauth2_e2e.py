@@ -163,3 +163,60 @@ def test_the_daemon_outlives_a_revoked_sign_in_and_goes_on_after_login(signed, o
     assert code == 0, log.read_text(errors="replace")[-2000:]
     text = log.read_text(errors="replace")
     assert "ben@example.org" not in text and not any(t in text for t in oauth_server.access_tokens(account.username))
+
+
+def test_google_sign_in_comes_back_to_a_port_and_signs_in_to_imap_and_smtp(
+        tmp_path: Path, oauth_server, oauth_imap_account, oauth_smtp_server, monkeypatch, capsys) -> None:
+    """Google's installed-app flow: `callflow login` prints an address, the browser signs in and is
+    sent back to oauth2.redirect_port on this machine (PKCE, the client secret from the
+    environment); then IMAP and SMTP sign in by token, renewal goes through Google's library, and
+    a revocation is the same one clear line."""
+    import time
+
+    from tests.servers import free_port
+
+    account, smtp = oauth_imap_account, oauth_smtp_server
+    monkeypatch.setenv("CALLFLOW_TEST_GOOGLE_SECRET", "installed-app-secret")
+    oauth_server.client_secret = "installed-app-secret"
+    path = server_config(
+        tmp_path, account, smtp,
+        mailbox={"auth": "oauth2", "password_env": None},
+        smtp={"auth": "oauth2", "password_env": None, "username": account.username},
+        oauth2={"provider": "google", "client_id": CLIENT, "client_secret_env": "CALLFLOW_TEST_GOOGLE_SECRET",
+                "authority": oauth_server.authority, "ca_file": oauth_server.ca_file, "scopes": ["mail"],
+                "redirect_port": free_port()},
+    )
+    base = ["--config", str(path), *NOW]
+    codes: list[int] = []
+    thread = threading.Thread(target=lambda: codes.append(main([*base, "login"])))
+    thread.start()
+    shown, url, deadline = "", None, time.monotonic() + 30
+    while url is None and time.monotonic() < deadline:
+        shown += capsys.readouterr().out
+        url = oauth_server.authorization_url_in(shown)
+        time.sleep(0.05)
+    assert url is not None, shown
+    page = oauth_server.browse(url, account.username)
+    thread.join(60)
+    assert codes == [0] and "callflow is signed in" in page.text
+    shown += capsys.readouterr().out
+    assert f"signed in: {account.username} signed in" in shown
+    assert oauth_server.token_requests["authorization_code"] == 1
+
+    account.append("INBOX", mails.inquiry("Ana <ana@example.org>", question=False))
+    assert main([*base, "run", "--once"]) == 0
+    (answer,) = smtp.wait_for(1)
+    assert answer.auth_user == account.username
+
+    oauth_server.expire_all()
+    account.append("INBOX", mails.inquiry("Ben <ben@example.org>", question=False))
+    assert main([*base, "run", "--once"]) == 0
+    assert len(smtp.wait_for(2)) == 2 and oauth_server.token_requests["refresh_token"] >= 1
+
+    oauth_server.revoke(account.username)
+    account.append("INBOX", mails.inquiry("Cai <cai@example.org>", question=False))
+    capsys.readouterr()
+    assert main([*base, "run", "--once"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "run `callflow login` again" in err[0]
+    assert account.count("INBOX") == 1
