@@ -24,15 +24,18 @@ def tls_ca(tmp_path_factory: pytest.TempPathFactory) -> CertAuthority:
     return CertAuthority(tmp_path_factory.mktemp("tls"))
 
 
-@pytest.fixture(scope="session")
-def dovecot(tls_ca: CertAuthority) -> Iterator[DovecotServer]:
-    """One Dovecot per session (start ~0.04 s, stop ~1.1 s); each test gets its own account instead."""
-    server = DovecotServer(tls_ca)
+def _running(server: DovecotServer) -> Iterator[DovecotServer]:
     try:
         server.start()
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def dovecot(tls_ca: CertAuthority) -> Iterator[DovecotServer]:
+    """One Dovecot per session (start ~0.04 s, stop ~1.1 s); each test gets its own account instead."""
+    yield from _running(DovecotServer(tls_ca))
 
 
 @pytest.fixture
@@ -104,12 +107,7 @@ def oauth_dovecot(tls_ca: CertAuthority, oauth_server_session: OAuthServer) -> I
     """A second session Dovecot that also accepts XOAUTH2/OAUTHBEARER, checked against ``oauth_server``'s
     introspection endpoint; passwords work too. Kept apart from ``dovecot`` so tests of the password-only
     setup see exactly that setup."""
-    server = DovecotServer(tls_ca, oauth2_introspection_url=oauth_server_session.plain_introspection_url)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.close()
+    yield from _running(DovecotServer(tls_ca, oauth2_introspection_url=oauth_server_session.plain_introspection_url))
 
 
 @pytest.fixture

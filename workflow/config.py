@@ -31,7 +31,7 @@ from pydantic import (
 )
 
 from .config_errors import describe
-from .config_oauth2 import OAuth2
+from .config_oauth2 import OAuth2, env_secret
 from .errors import ConfigError
 
 DEFAULT_CONFIG = "config.yaml"
@@ -191,14 +191,7 @@ class _Server(_Model):
 
     def password(self) -> str | None:
         """The secret, from the environment variable the config names."""
-        if not self.password_env:
-            return None
-        value = os.environ.get(self.password_env)
-        if value is None:
-            raise ConfigError(
-                f"{self.section}.password_env: environment variable {self.password_env} is not set"
-            )
-        return value
+        return env_secret(f"{self.section}.password_env", self.password_env)
 
 
 def _is_loopback(host: str) -> bool:

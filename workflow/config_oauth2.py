@@ -61,9 +61,15 @@ class OAuth2(BaseModel):
         return self
 
     def client_secret(self) -> str | None:
-        if not self.client_secret_env:
-            return None
-        value = os.environ.get(self.client_secret_env)
-        if value is None:
-            raise ConfigError(f"oauth2.client_secret_env: environment variable {self.client_secret_env} is not set")
-        return value
+        return env_secret("oauth2.client_secret_env", self.client_secret_env)
+
+
+def env_secret(key: str, variable: str | None) -> str | None:
+    """A secret from the environment variable the config names at ``key`` (secrets never live
+    in the config file); None when it names none."""
+    if not variable:
+        return None
+    value = os.environ.get(variable)
+    if value is None:
+        raise ConfigError(f"{key}: environment variable {variable} is not set")
+    return value
