@@ -296,9 +296,7 @@ class Sending:
             self.abort()
             raise
         self._over = True
-        self.report.deferred = len(outbox.due(self.rt.store, self.rt.now))
-        self.report.stopped = self.run.stopped
-        self.report.seconds = self.run.seconds
+        self.run.summed_up(self.report, self.rt.now)
         if changed:
             self.rt.store.commit()
         self.journal.clear()

@@ -101,10 +101,14 @@ class SendRun:
     def collect(self, now: datetime, wait: bool = False) -> SendReport:
         """Record the outcomes that came back; with ``wait``, until every mail handed over has
         come back (or the sender thread ended)."""
+        return self._outcomes(now, lambda: wait and bool(self._in_flight))
+
+    def _outcomes(self, now: datetime, waiting: Callable[[], bool]) -> SendReport:
+        """Record outcomes as they come, waiting for the next while ``waiting()`` says so."""
         report = SendReport()
         while not self._ended:
             try:
-                item = self._results.get(block=wait and bool(self._in_flight))
+                item = self._results.get(block=waiting())
             except queue.Empty:
                 break
             if item is _FINISHED:
@@ -129,18 +133,19 @@ class SendRun:
         self._closed = True
         self._handed.end()
         try:
-            report = SendReport()
-            if self._thread is not None:
-                while not self._ended:
-                    item = self._results.get()
-                    if item is _FINISHED:
-                        self._end(now)
-                    else:
-                        self._record(item, now, report)
+            report = self._outcomes(now, lambda: True) if self._thread is not None else SendReport()
         finally:
             self.journal.sync()
         if self._error is not None:
             raise self._error
+        return report
+
+    def summed_up(self, report: SendReport, now: datetime) -> SendReport:
+        """``report`` (of the whole run, once closed) with what the run leaves: the mail still
+        due (left by the limits or a transport that stopped), and the sender's working time."""
+        report.deferred = len(outbox.due(self.store, now))
+        report.stopped = self.stopped
+        report.seconds = self.seconds
         return report
 
     def _limits_left(self, now: datetime) -> dict[str, int]:
@@ -213,7 +218,4 @@ def send_due(
     finally:
         report_rest = run.close(now)
     report.add(report_rest)
-    report.deferred = len(outbox.due(store, now))
-    report.stopped = run.stopped
-    report.seconds = run.seconds
-    return report
+    return run.summed_up(report, now)

@@ -77,9 +77,7 @@ class ImapIntake:
             raise MailboxError(f"mailbox: TLS with {where} failed: {exc.reason or exc}") from None
         except SignInError as exc:
             raise MailboxError(f"mailbox: {exc}") from None
-        except LoginError:
-            if self.sign_in is not None:
-                raise MailboxError(f"mailbox: {where} refused the OAuth2 sign-in of {s.username}; {AGAIN}") from None
+        except LoginError:  # a password refused (a refused token is a SignInError by now)
             raise MailboxError(f"mailbox: login as {s.username} on {where} refused") from None
         except (TimeoutError, OSError, IMAPClientError) as exc:
             raise MailboxError(f"mailbox: cannot connect to {where}: {exc}") from None

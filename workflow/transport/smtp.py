@@ -184,11 +184,8 @@ class SmtpTransport:
         except ssl.SSLError as exc:
             client.close()
             raise SmtpSendError(f"smtp: TLS with {self.settings.host} failed: {exc.reason or exc}", False) from None
-        except aiosmtplib.SMTPAuthenticationError as exc:
+        except aiosmtplib.SMTPAuthenticationError as exc:  # a password refused (a token: SignInError)
             client.close()
-            if self.sign_in is not None:
-                raise SmtpSendError(f"smtp: {self.settings.host} refused the OAuth2 sign-in of "
-                                    f"{self.settings.username}; {AGAIN}", False) from None
             raise SmtpSendError(f"smtp: login as {self.settings.username} refused: {exc.message}", True) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             client.close()
